@@ -1,0 +1,155 @@
+"""The ``asylon`` command: one entry point for every job.
+
+``--format json`` output is stable and documented (docs/cli.md). Invalid input exits with
+status 2, prints the field path and what was expected on standard error, and prints nothing on
+standard output for that input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from asylon import __version__
+from asylon.law import CaseFile, CaseFileError, LawNotInForce, assess
+from asylon.law.determination import determination_json_schema
+from asylon.law.explain import render_comparison, render_text
+from asylon.law.facts import case_file_json_schema, parse_case_file
+
+EXIT_INVALID = 2
+SUFFIXES = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
+
+
+def _dump(obj: Any, pretty: bool) -> str:
+    if pretty:
+        return json.dumps(obj, ensure_ascii=False, indent=2)
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def _iter_cases(inputs: tuple[str, ...]) -> Iterator[tuple[str, CaseFile | CaseFileError]]:
+    """Yield (source, case or error) for files, directories and JSON lines on stdin (``-``)."""
+    for item in inputs:
+        if item == "-":
+            for n, line in enumerate(sys.stdin, 1):
+                if line.strip():
+                    src = f"<stdin>:{n}"
+                    try:
+                        yield src, parse_case_file(line, "json", src)
+                    except CaseFileError as err:
+                        yield src, err
+            continue
+        path = Path(item)
+        files = (sorted(p for p in path.iterdir() if p.suffix in SUFFIXES)
+                 if path.is_dir() else [path])
+        for f in files:
+            try:
+                text = f.read_text(encoding="utf-8")
+            except OSError as exc:
+                yield str(f), CaseFileError([("", f"cannot read file: {exc.strerror}")], str(f))
+                continue
+            fmt = SUFFIXES.get(f.suffix, "yaml")
+            try:
+                yield str(f), parse_case_file(text, fmt, str(f))  # type: ignore[arg-type]
+            except CaseFileError as err:
+                yield str(f), err
+
+
+def _report(err: Exception) -> None:
+    click.echo(f"error: {err}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="asylon")
+def main() -> None:
+    """Asylon: asylum protection and accountability."""
+
+
+@main.command("assess")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--jurisdiction", "-j", help="Override the file's jurisdiction: unhcr, eu, eu:de, ru.")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Override the decision date (YYYY-MM-DD): selects law and evidence.")
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="json",
+              show_default=True)
+@click.option("--compare", help="Assess the same facts under several profiles, e.g. unhcr,eu,ru.")
+@click.option("--all-steps", is_flag=True, help="Text: include steps that do not apply.")
+def assess_cmd(inputs: tuple[str, ...], jurisdiction: str | None, as_of: Any, fmt: str,
+               compare: str | None, all_steps: bool) -> None:
+    """Assess case files (files, directories, or JSON lines on stdin with '-').
+
+    Several inputs print one determination per line (JSON lines)."""
+    day: date | None = as_of.date() if as_of else None
+    many = len(inputs) > 1 or inputs[0] == "-" or Path(inputs[0]).is_dir()
+    failed = False
+    first = True
+    for src, case in _iter_cases(inputs):
+        if isinstance(case, CaseFileError):
+            _report(case)
+            failed = True
+            continue
+        try:
+            if compare:
+                out = _compare(case, compare, day, fmt, many)
+            else:
+                det = assess(case, as_of=day, jurisdiction=jurisdiction).to_dict()
+                out = render_text(det, all_steps=all_steps) if fmt == "text" else _dump(det, not many)
+        except (LawNotInForce, CaseFileError) as err:
+            _report(CaseFileError([("", str(err))], src))
+            failed = True
+            continue
+        if fmt == "text" and not first:
+            click.echo("")
+        click.echo(out)
+        first = False
+    if failed:
+        sys.exit(EXIT_INVALID)
+
+
+def _compare(case: CaseFile, profiles: str, day: date | None, fmt: str, many: bool) -> str:
+    results: dict[str, dict[str, Any] | str] = {}
+    for j in [p.strip() for p in profiles.split(",") if p.strip()]:
+        try:
+            checked = CaseFile.model_validate({**case.model_dump(by_alias=True), "jurisdiction": j})
+            results[j] = assess(checked, as_of=day).to_dict()
+        except LawNotInForce as err:
+            results[j] = f"not in force: {err}"
+        except ValueError as err:
+            raise CaseFileError([("jurisdiction", str(err).splitlines()[-1].strip())]) from err
+    if fmt == "text":
+        return render_comparison(case.id, results)
+    return _dump({"format": "asylon.comparison/1", "case_id": case.id,
+                  "determinations": results}, not many)
+
+
+@main.command("schema")
+@click.argument("which", type=click.Choice(["case-file", "determination"]))
+def schema_cmd(which: str) -> None:
+    """Print the JSON Schema of the case file or of the determination."""
+    schema = case_file_json_schema() if which == "case-file" else determination_json_schema()
+    click.echo(_dump(schema, True))
+
+
+@main.command("demo")
+@click.option("--examples", type=click.Path(exists=True, file_okay=False), default="examples",
+              show_default=True)
+def demo_cmd(examples: str) -> None:
+    """Assess the example case files and print the determinations as text."""
+    click.echo(f"Asylon {__version__} — assessing the examples in {examples}/\n")
+    for _src, case in _iter_cases((examples,)):
+        if isinstance(case, CaseFileError):
+            _report(case)
+            sys.exit(EXIT_INVALID)
+        click.echo(render_text(assess(case).to_dict()))
+        click.echo("\n" + "=" * 100 + "\n")
+    click.echo("Compare one case under every profile:\n  .venv/bin/asylon assess --compare "
+               "unhcr,eu:de,ru --format text examples/opposition-activist-eu-2013.yaml")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""Dated parameter files, one per jurisdiction profile (package data)."""

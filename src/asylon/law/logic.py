@@ -1,0 +1,107 @@
+"""Three-valued (Kleene) logic with the provenance of every unknown.
+
+A :class:`Tri` is yes, no or unknown, and, when unknown, the case-file fields whose absence
+makes it so. Conjunction is ``no`` as soon as one element is ``no``; only the unknown elements
+contribute their missing fields. This is what guarantees that a missing finding never yields a
+certain answer unless another element already decides the question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from typing import TYPE_CHECKING
+
+from asylon.law.determination import Answer
+
+if TYPE_CHECKING:
+    from asylon.law.determination import Step
+
+LEVELS = ("none", "remote", "reasonable_likelihood", "substantial")
+STRENGTHS = ("none", "suspicion", "clear_and_credible", "proven")
+
+
+@dataclass(frozen=True, slots=True)
+class Tri:
+    answer: Answer
+    missing: tuple[str, ...] = ()
+
+    @property
+    def yes(self) -> bool:
+        return self.answer is Answer.YES
+
+    @property
+    def no(self) -> bool:
+        return self.answer is Answer.NO
+
+    @property
+    def unknown(self) -> bool:
+        return self.answer is Answer.UNKNOWN
+
+
+YES = Tri(Answer.YES)
+NO = Tri(Answer.NO)
+NA = Tri(Answer.NOT_APPLICABLE)
+
+
+def unknown(*fields: str) -> Tri:
+    return Tri(Answer.UNKNOWN, tuple(fields))
+
+
+def known(value: bool | None, field: str) -> Tri:
+    """A boolean finding as a Tri: None is unknown, never false."""
+    if value is None:
+        return unknown(field)
+    return YES if value else NO
+
+
+def negate(t: Tri) -> Tri:
+    if t.answer is Answer.YES:
+        return NO
+    if t.answer is Answer.NO:
+        return YES
+    return t
+
+
+def all_of(*items: Tri) -> Tri:
+    """Kleene AND; not_applicable elements are ignored."""
+    missing: list[str] = []
+    any_unknown = False
+    for t in items:
+        if t.answer is Answer.NO:
+            return NO
+        if t.answer is Answer.UNKNOWN:
+            any_unknown = True
+            missing.extend(t.missing)
+    return Tri(Answer.UNKNOWN, tuple(dict.fromkeys(missing))) if any_unknown else YES
+
+
+def any_of(*items: Tri) -> Tri:
+    """Kleene OR; not_applicable elements are ignored; empty is no."""
+    missing: list[str] = []
+    any_unknown = False
+    for t in items:
+        if t.answer is Answer.YES:
+            return YES
+        if t.answer is Answer.UNKNOWN:
+            any_unknown = True
+            missing.extend(t.missing)
+    return Tri(Answer.UNKNOWN, tuple(dict.fromkeys(missing))) if any_unknown else NO
+
+
+def at_least(level: str | None, threshold: str, field: str) -> Tri:
+    """Does a finding on the none..substantial scale reach ``threshold``?"""
+    if level is None:
+        return unknown(field)
+    return YES if LEVELS.index(level) >= LEVELS.index(threshold) else NO
+
+
+def strength_at_least(strength: str | None, threshold: str, field: str) -> Tri:
+    if strength is None:
+        return unknown(field)
+    return YES if STRENGTHS.index(strength) >= STRENGTHS.index(threshold) else NO
+
+
+def of_step(step: Step) -> Tri:
+    """A step's answer as a Tri, keeping the fields that made it unknown."""
+    return Tri(step.answer, tuple(step.missing))

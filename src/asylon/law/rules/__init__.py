@@ -1,0 +1,1 @@
+"""One module per legal question; each rule's docstring cites the provision it applies."""
