@@ -25,6 +25,9 @@ from asylon.law.facts import (
 )
 from asylon.law.parameters import Profile
 
+# Directive 2004/83/EC lettered its definitions differently from the 2011 recast.
+_QD_2004 = {"2(d)": "2(c)", "2(f)": "2(e)"}
+
 _EMPTY_APPLICANT = Applicant()
 _EMPTY_CLAIM = Claim()
 _EMPTY_FINDINGS = Findings()
@@ -95,7 +98,7 @@ class Context:
             return f"QR 2024/1347 (QD Art {article} equivalent)"
         if self.profile.binds("QD_2011", self.day):
             return f"QD 2011/95/EU Art {article}"
-        return f"QD 2004/83/EC Art {article}"
+        return f"QD 2004/83/EC Art {_QD_2004.get(article, article)}"
 
     def apd(self, article: str) -> str:
         if self.profile.binds("APR", self.day):

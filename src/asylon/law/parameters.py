@@ -125,6 +125,13 @@ def _read(name: str) -> tuple[dict[str, Any], bytes]:
     return yaml.safe_load(raw), raw
 
 
+def _check_complete(name: str, start: date, params: dict[str, tuple[Value, ...]]) -> None:
+    """Every parameter must have a value (possibly null) from the profile's first day."""
+    late = [k for k, v in params.items() if not v or v[0].since > start]
+    if late:
+        raise ValueError(f"profile {name}: parameters without a value on {start}: {late}")
+
+
 @cache
 def load_profile(name: str, member_state: str | None = None) -> Profile:
     """Load a profile (``unhcr``, ``eu``, ``ru``), with an EU member state's overrides if given."""
@@ -132,6 +139,7 @@ def load_profile(name: str, member_state: str | None = None) -> Profile:
         raise LawNotInForce(f"unknown jurisdiction profile {name!r}; expected one of {PROFILES}")
     data, raw = _read(name)
     params = {k: _values(k, v) for k, v in data["parameters"].items()}
+    _check_complete(name, data["in_force_from"], params)
     if member_state is not None:
         states = data.get("member_states", {})
         if member_state in states.get("not_bound", {}):
@@ -144,6 +152,7 @@ def load_profile(name: str, member_state: str | None = None) -> Profile:
             )
         for k, v in states.get("overrides", {}).get(member_state, {}).items():
             params[k] = _values(k, v)
+        _check_complete(f"{name}:{member_state}", data["in_force_from"], params)
     return Profile(
         name=name,
         title=str(data["title"]),

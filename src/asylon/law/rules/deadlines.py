@@ -63,10 +63,12 @@ def decision_periods(ctx: Context) -> list[dict[str, Any]]:
     out = []
     if ctx.is_ru and proc.kind == "temporary_asylum":
         p = ctx.param("ta_decision_period")
+        if p is None:
+            return out
         out.append(_deadline(ctx, "decision", add_period(proc.applied_on, p),
                              f"3 months from the temporary-asylum application of {proc.applied_on}",
                              ["Decree 274 point 2"]))
-    elif ctx.is_ru:
+    elif ctx.is_ru and ctx.param("decision_period") is not None:
         p = ctx.param("decision_period")
         prelim = add_working_days(proc.applied_on, p["preliminary_working_days"])
         out.append(_deadline(ctx, "preliminary_decision", prelim,

@@ -81,7 +81,7 @@ def no_other_nationality_protection(ctx: Context) -> Step:
         t = unknown("applicant.protection_of_another_nationality_available")
         why = f"The person also holds {', '.join(others)}; whether its protection is available is not recorded."
     else:
-        t = YES
+        t = NA
         why = "The person holds no other nationality."
     cites = ["1951 Convention Art 1A(2)"] + ([ctx.qd("4(3)(e)")] if ctx.is_eu else [])
     return _step(ctx, "inclusion.no_other_nationality_protection", t, [why], cites)

@@ -70,7 +70,7 @@ def _late_application(ctx: Context, political: bool) -> None:
     days = (applied - a.arrived_on).days
     if political:
         limit = ctx.param("political_asylum_filing_days")
-        if days > limit:
+        if limit is not None and days > limit:
             ctx.flag("LAW_UNCERTAIN", f"Political asylum application {days} days after arrival "
                      f"(Decree 746 para 8 sets {limit} days from arrival or from the circumstances "
                      "arising); when the circumstances arose is not recorded.")
