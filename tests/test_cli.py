@@ -18,8 +18,9 @@ ASYLON = [sys.executable, "-m", "asylon.cli"]
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*ASYLON, *args], input=stdin, capture_output=True, text=True,
-                          cwd=ROOT, timeout=120)
+    return subprocess.run(
+        [*ASYLON, *args], input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +38,9 @@ def test_version() -> None:
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
-def test_each_example_validates_against_the_exported_schema(path: Path, determination_schema: dict) -> None:
+def test_each_example_validates_against_the_exported_schema(
+    path: Path, determination_schema: dict
+) -> None:
     out = run("assess", str(path), "--format", "json")
     assert out.returncode == 0, out.stderr
     det = json.loads(out.stdout)
@@ -51,8 +54,9 @@ def test_case_file_schema_accepts_the_examples() -> None:
     schema = json.loads(run("schema", "case-file").stdout)
     jsonschema.Draft202012Validator.check_schema(schema)
     for path in EXAMPLES:
-        jsonschema.validate(load_document(path.read_text(), "yaml"), schema,
-                            cls=jsonschema.Draft202012Validator)
+        jsonschema.validate(
+            load_document(path.read_text(), "yaml"), schema, cls=jsonschema.Draft202012Validator
+        )
 
 
 def test_invalid_file_exits_2_with_field_path_and_nothing_on_stdout(tmp_path: Path) -> None:
@@ -86,14 +90,14 @@ def test_several_files_and_directories_give_json_lines(tmp_path: Path) -> None:
     out = run("assess", str(EXAMPLES[0]), str(ROOT / "examples"))
     lines = out.stdout.strip().splitlines()
     assert out.returncode == 0 and len(lines) == 4
-    assert [json.loads(x)["case_id"] for x in lines][0] == EXAMPLES[0].stem
+    assert json.loads(lines[0])["case_id"] == EXAMPLES[0].stem
 
 
 def test_json_lines_on_stdin_with_one_bad_line() -> None:
     from asylon.law.facts import load_document
 
     docs = [load_document(p.read_text(), "yaml") for p in EXAMPLES]
-    stdin = "\n".join(json.dumps(d) for d in docs) + "\n{\"format\": \"asylon.case/1\"}\n"
+    stdin = "\n".join(json.dumps(d) for d in docs) + '\n{"format": "asylon.case/1"}\n'
     out = run("assess", "-", stdin=stdin)
     assert out.returncode == 2
     assert len(out.stdout.strip().splitlines()) == 3

@@ -45,8 +45,9 @@ def _iter_cases(inputs: tuple[str, ...]) -> Iterator[tuple[str, CaseFile | CaseF
                         yield src, err
             continue
         path = Path(item)
-        files = (sorted(p for p in path.iterdir() if p.suffix in SUFFIXES)
-                 if path.is_dir() else [path])
+        files = (
+            sorted(p for p in path.iterdir() if p.suffix in SUFFIXES) if path.is_dir() else [path]
+        )
         for f in files:
             try:
                 text = f.read_text(encoding="utf-8")
@@ -72,15 +73,28 @@ def main() -> None:
 
 @main.command("assess")
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("--jurisdiction", "-j", help="Override the file's jurisdiction: unhcr, eu, eu:de, ru.")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Override the decision date (YYYY-MM-DD): selects law and evidence.")
-@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="json",
-              show_default=True)
+@click.option(
+    "--jurisdiction", "-j", help="Override the file's jurisdiction: unhcr, eu, eu:de, ru."
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Override the decision date (YYYY-MM-DD): selects law and evidence.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "text"]), default="json", show_default=True
+)
 @click.option("--compare", help="Assess the same facts under several profiles, e.g. unhcr,eu,ru.")
 @click.option("--all-steps", is_flag=True, help="Text: include steps that do not apply.")
-def assess_cmd(inputs: tuple[str, ...], jurisdiction: str | None, as_of: Any, fmt: str,
-               compare: str | None, all_steps: bool) -> None:
+def assess_cmd(
+    inputs: tuple[str, ...],
+    jurisdiction: str | None,
+    as_of: Any,
+    fmt: str,
+    compare: str | None,
+    all_steps: bool,
+) -> None:
     """Assess case files (files, directories, or JSON lines on stdin with '-').
 
     Several inputs print one determination per line (JSON lines)."""
@@ -98,7 +112,9 @@ def assess_cmd(inputs: tuple[str, ...], jurisdiction: str | None, as_of: Any, fm
                 out = _compare(case, compare, day, fmt, many)
             else:
                 det = assess(case, as_of=day, jurisdiction=jurisdiction).to_dict()
-                out = render_text(det, all_steps=all_steps) if fmt == "text" else _dump(det, not many)
+                out = (
+                    render_text(det, all_steps=all_steps) if fmt == "text" else _dump(det, not many)
+                )
         except (LawNotInForce, CaseFileError) as err:
             _report(CaseFileError([("", str(err))], src))
             failed = True
@@ -123,8 +139,9 @@ def _compare(case: CaseFile, profiles: str, day: date | None, fmt: str, many: bo
             raise CaseFileError([("jurisdiction", str(err).splitlines()[-1].strip())]) from err
     if fmt == "text":
         return render_comparison(case.id, results)
-    return _dump({"format": "asylon.comparison/1", "case_id": case.id,
-                  "determinations": results}, not many)
+    return _dump(
+        {"format": "asylon.comparison/1", "case_id": case.id, "determinations": results}, not many
+    )
 
 
 @main.command("schema")
@@ -136,8 +153,12 @@ def schema_cmd(which: str) -> None:
 
 
 @main.command("demo")
-@click.option("--examples", type=click.Path(exists=True, file_okay=False), default="examples",
-              show_default=True)
+@click.option(
+    "--examples",
+    type=click.Path(exists=True, file_okay=False),
+    default="examples",
+    show_default=True,
+)
 def demo_cmd(examples: str) -> None:
     """Assess the example case files and print the determinations as text."""
     click.echo(f"Asylon {__version__} — assessing the examples in {examples}/\n")
@@ -147,8 +168,10 @@ def demo_cmd(examples: str) -> None:
             sys.exit(EXIT_INVALID)
         click.echo(render_text(assess(case).to_dict()))
         click.echo("\n" + "=" * 100 + "\n")
-    click.echo("Compare one case under every profile:\n  .venv/bin/asylon assess --compare "
-               "unhcr,eu:de,ru --format text examples/opposition-activist-eu-2013.yaml")
+    click.echo(
+        "Compare one case under every profile:\n  .venv/bin/asylon assess --compare "
+        "unhcr,eu:de,ru --format text examples/opposition-activist-eu-2013.yaml"
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -48,10 +48,20 @@ def test_at_least_ten_real_judgments_or_public_cases() -> None:
 def test_temporal_switches_are_covered() -> None:
     cases = [d for _, d in all_cases()]
     echr_end = date(2022, 9, 16)
-    ru_before = [d for d in cases if d["case"]["jurisdiction"] == "ru" and _as_of(d) <= echr_end
-                 and "ECHR_3" in (d["expect"].get("bars") or [])]
-    ru_after = [d for d in cases if d["case"]["jurisdiction"] == "ru" and _as_of(d) > echr_end
-                and "ECHR_3" in (d["expect"].get("absent_bars") or [])]
+    ru_before = [
+        d
+        for d in cases
+        if d["case"]["jurisdiction"] == "ru"
+        and _as_of(d) <= echr_end
+        and "ECHR_3" in (d["expect"].get("bars") or [])
+    ]
+    ru_after = [
+        d
+        for d in cases
+        if d["case"]["jurisdiction"] == "ru"
+        and _as_of(d) > echr_end
+        and "ECHR_3" in (d["expect"].get("absent_bars") or [])
+    ]
     assert ru_before and ru_after, "ECHR binds Russia for facts up to 2022-09-16 only"
     eu = [d for d in cases if str(d["case"]["jurisdiction"]).startswith("eu")]
     assert any(_as_of(d) >= date(2026, 7, 1) for d in eu), "QR replaces QD on 2026-07-01"

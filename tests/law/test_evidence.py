@@ -13,8 +13,11 @@ TAILOR = parse_case_file((ROOT / "examples/aleppo-tailor-ru-2016.yaml").read_tex
 
 def aleppo(level: ViolenceLevel, conflict: bool = True) -> FixedEvidence:
     reading = DangerReading(
-        place="SY02", period=(date(2016, 11, 6), date(2016, 12, 6)), level=level,
-        armed_conflict=conflict, indicators={"civilian_deaths": 1234},
+        place="SY02",
+        period=(date(2016, 11, 6), date(2016, 12, 6)),
+        level=level,
+        armed_conflict=conflict,
+        indicators={"civilian_deaths": 1234},
         sources=("UCDP GED Syria 2016-2019 (test reading)",),
     )
     return FixedEvidence({("SY", "Aleppo"): reading})
@@ -23,7 +26,9 @@ def aleppo(level: ViolenceLevel, conflict: bool = True) -> FixedEvidence:
 def test_without_evidence_the_tailor_is_undetermined() -> None:
     det = assess(TAILOR).to_dict()
     assert det["outcome"] == "UNDETERMINED"
-    assert det["missing"][0]["field"] == "claim.findings.risk_of_serious_harm.indiscriminate_violence"
+    assert (
+        det["missing"][0]["field"] == "claim.findings.risk_of_serious_harm.indiscriminate_violence"
+    )
     assert "EVIDENCE_MISSING" in {f["code"] for f in det["flags"]}
 
 
@@ -39,17 +44,32 @@ def test_mere_presence_in_aleppo_gives_temporary_asylum_and_bars_return() -> Non
     steps = {s["id"]: s["answer"] for s in det["steps"]}
     assert steps["penalties.removal_order_compatible"] == "no"
     assert {d["kind"]: d["due"] for d in det["deadlines"]} == {
-        "appeal": "2017-01-06", "renewal": "2017-12-06"}
+        "appeal": "2017-01-06",
+        "renewal": "2017-12-06",
+    }
 
 
 def test_a_finding_that_contradicts_the_evidence_is_flagged() -> None:
-    case = TAILOR.model_copy(update={"claim": TAILOR.claim.model_copy(update={  # type: ignore[union-attr]
-        "findings": TAILOR.claim.findings.model_copy(update={  # type: ignore[union-attr]
-            "risk_of_serious_harm": TAILOR.claim.findings.risk_of_serious_harm.model_copy(  # type: ignore[union-attr]
-                update={"indiscriminate_violence": "none"})})})})
+    case = TAILOR.model_copy(
+        update={
+            "claim": TAILOR.claim.model_copy(
+                update={  # type: ignore[union-attr]
+                    "findings": TAILOR.claim.findings.model_copy(
+                        update={  # type: ignore[union-attr]
+                            "risk_of_serious_harm": TAILOR.claim.findings.risk_of_serious_harm.model_copy(  # type: ignore[union-attr]
+                                update={"indiscriminate_violence": "none"}
+                            )
+                        }
+                    )
+                }
+            )
+        }
+    )
     det = assess(case, aleppo(ViolenceLevel.MERE_PRESENCE)).to_dict()
     flag = next(f for f in det["flags"] if f["code"] == "FINDING_CONTRADICTS_EVIDENCE")
-    assert "Aleppo" in flag["message"] and flag["evidence"] == ["UCDP GED Syria 2016-2019 (test reading)"]
+    assert "Aleppo" in flag["message"] and flag["evidence"] == [
+        "UCDP GED Syria 2016-2019 (test reading)"
+    ]
 
 
 def test_levels_below_mere_presence_leave_the_finding_to_the_decision_maker() -> None:

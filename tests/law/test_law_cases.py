@@ -54,7 +54,9 @@ def test_law_case(name: str, doc: dict[str, Any]) -> None:
         if str(got) != str(want):
             problems.append(f"status.{key}: {got} != expected {want}")
     unregistered = [c for s in det["steps"] for c in s["citations"] if not is_registered(c)]
-    unregistered += [c for b in det["removal"]["bars"] for c in b["citations"] if not is_registered(c)]
+    unregistered += [
+        c for b in det["removal"]["bars"] for c in b["citations"] if not is_registered(c)
+    ]
     if unregistered:
         problems.append(f"unregistered citations: {sorted(set(unregistered))}")
     assert not problems, f"{name} ({doc.get('title')}):\n  " + "\n  ".join(problems)

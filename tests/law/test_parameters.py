@@ -41,9 +41,7 @@ def test_unverified_values_are_marked() -> None:
 
 
 def test_law_not_in_force_before_profile_start() -> None:
-    text = (
-        "format: asylon.case/1\nid: early\njurisdiction: ru\nas_of: 1990-01-01\n"
-    )
+    text = "format: asylon.case/1\nid: early\njurisdiction: ru\nas_of: 1990-01-01\n"
     with pytest.raises(LawNotInForce, match="as_of"):
         assess(parse_case_file(text, "yaml"))
 

@@ -16,8 +16,14 @@ from asylon.law.presumptions import INDICATORS, PRESUMPTIONS
 from tests.law.strategies import case_files, finding_paths
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-STATUS_OUTCOMES = {"REFUGEE", "SUBSIDIARY_PROTECTION", "TEMPORARY_ASYLUM", "POLITICAL_ASYLUM",
-                   "COMPLEMENTARY_PROTECTION", "REFUGEE_STATUS_REFUSED_BUT_REFUGEE"}
+STATUS_OUTCOMES = {
+    "REFUGEE",
+    "SUBSIDIARY_PROTECTION",
+    "TEMPORARY_ASYLUM",
+    "POLITICAL_ASYLUM",
+    "COMPLEMENTARY_PROTECTION",
+    "REFUGEE_STATUS_REFUSED_BUT_REFUGEE",
+}
 
 
 def run(doc: dict[str, Any]) -> dict[str, Any]:
@@ -68,7 +74,9 @@ def test_every_missing_field_blocks_only_unknown_steps(doc: dict[str, Any]) -> N
 
 @SETTINGS
 @given(case_files(), st.data())
-def test_removing_a_finding_never_turns_an_answer_around(doc: dict[str, Any], data: st.DataObject) -> None:
+def test_removing_a_finding_never_turns_an_answer_around(
+    doc: dict[str, Any], data: st.DataObject
+) -> None:
     """A missing finding never yields a certain answer that the finding would contradict:
     removing one finding can only turn yes or no into unknown, never into each other."""
     paths = finding_paths(doc)

@@ -58,10 +58,12 @@ def assess(
     Raises :class:`LawNotInForce` when the profile has no law in force on that date.
     """
     if as_of is not None or jurisdiction is not None:
-        case = case.model_copy(update={
-            "as_of": as_of or case.as_of,
-            "jurisdiction": jurisdiction or case.jurisdiction,
-        })
+        case = case.model_copy(
+            update={
+                "as_of": as_of or case.as_of,
+                "jurisdiction": jurisdiction or case.jurisdiction,
+            }
+        )
     profile = load_profile(case.profile, case.member_state)
     if case.as_of < profile.in_force_from:
         raise LawNotInForce(
@@ -76,28 +78,37 @@ def assess(
     acts = exclusion.analyse_acts(ctx)
     steps.update(exclusion.assess_exclusion(ctx, acts))
     steps["refugee.danger_exception"] = complementary.danger_exception(ctx)
-    for rule in (complementary.death_penalty, complementary.torture,
-                 complementary.indiscriminate_violence, complementary.serious_illness):
+    for rule in (
+        complementary.death_penalty,
+        complementary.torture,
+        complementary.indiscriminate_violence,
+        complementary.serious_illness,
+    ):
         s = rule(ctx)
         steps[s.id] = s
     steps["complementary.humane_reasons"] = complementary.humane_reasons(ctx, steps)
     steps["complementary.excluded"] = complementary.complementary_excluded(
-        ctx, acts, steps["exclusion.excluded"])
+        ctx, acts, steps["exclusion.excluded"]
+    )
     steps["complementary.qualifies"] = complementary.qualifies(ctx, steps)
     steps["return.barred"], bars = non_refoulement.return_barred(ctx, steps)
     steps["extradition.barred"] = extradition.extradition_barred(ctx, steps)
     steps["detention.lawful"] = detention.detention_lawful(ctx, steps["return.barred"])
     steps["penalties.article_31_applies"] = penalties.article_31(ctx, steps)
     steps["penalties.removal_order_compatible"] = penalties.removal_order_compatible(
-        ctx, steps["return.barred"])
+        ctx, steps["return.barred"]
+    )
     steps["cessation.applies"] = cessation.cessation_applies(ctx, steps)
 
     outcome = decide_outcome(ctx, steps)
     status, re_reg = _status(ctx, outcome)
     permitted = _removal_permitted(outcome, steps)
     _practice(ctx, outcome)
-    due = (deadlines.appeal(ctx) + deadlines.decision_periods(ctx)
-           + deadlines.status_deadlines(ctx, status, re_reg))
+    due = (
+        deadlines.appeal(ctx)
+        + deadlines.decision_periods(ctx)
+        + deadlines.status_deadlines(ctx, status, re_reg)
+    )
     return Determination(
         case_id=case.id,
         jurisdiction=case.jurisdiction,
@@ -121,22 +132,36 @@ def political_asylum(ctx: Context, steps: dict[str, Step]) -> Step:
     activity and convictions (actual political opinion)."""
     cites = ["RF Constitution Art 63(1)", "Decree 746 para 2"]
     if not ctx.is_ru or ctx.procedure.kind != "political_asylum":
-        return new_step("inclusion.political_asylum", Answer.NOT_APPLICABLE,
-                        ["Only in a Russian political-asylum procedure."], cites)
+        return new_step(
+            "inclusion.political_asylum",
+            Answer.NOT_APPLICABLE,
+            ["Only in a Russian political-asylum procedure."],
+            cites,
+        )
     grounds = [g for f in ctx.fears for g in (f.grounds or []) if g.ground == "political_opinion"]
     actual: Tri
     if any(g.imputed is False for g in grounds):
         actual = of_step(steps["inclusion.nexus"])
     elif grounds:
-        actual = unknown("claim.fears[].grounds[].imputed") if any(
-            g.imputed is None for g in grounds) else Tri(Answer.NO)
+        actual = (
+            unknown("claim.fears[].grounds[].imputed")
+            if any(g.imputed is None for g in grounds)
+            else Tri(Answer.NO)
+        )
     else:
         actual = Tri(Answer.NO)
-    t = all_of(of_step(steps["inclusion.well_founded_fear"]),
-               of_step(steps["inclusion.persecution"]), actual)
-    reasons = ["Persecuted personally for political activity and convictions." if t.yes else
-               "No personal persecution for actual political activity is established." if t.no
-               else "Depends on a missing finding."]
+    t = all_of(
+        of_step(steps["inclusion.well_founded_fear"]),
+        of_step(steps["inclusion.persecution"]),
+        actual,
+    )
+    reasons = [
+        "Persecuted personally for political activity and convictions."
+        if t.yes
+        else "No personal persecution for actual political activity is established."
+        if t.no
+        else "Depends on a missing finding."
+    ]
     return new_step("inclusion.political_asylum", t.answer, reasons, cites, None, t.missing)
 
 
@@ -199,9 +224,12 @@ def decide_outcome(ctx: Context, steps: dict[str, Step]) -> str:
             return "SUBSIDIARY_PROTECTION"
         if ctx.is_ru:
             if kind not in ("temporary_asylum", None):
-                ctx.flag("OTHER_PROCEDURE_NEEDED", "Temporary asylum needs its own written "
-                         "application to the territorial MVD body (RF Law Art 12; Decree 274); "
-                         "this procedure was for " + kind.replace("_", " ") + ".")
+                ctx.flag(
+                    "OTHER_PROCEDURE_NEEDED",
+                    "Temporary asylum needs its own written "
+                    "application to the territorial MVD body (RF Law Art 12; Decree 274); "
+                    "this procedure was for " + kind.replace("_", " ") + ".",
+                )
             return "TEMPORARY_ASYLUM"
         return "COMPLEMENTARY_PROTECTION"
     if need.unknown:
@@ -222,25 +250,33 @@ def _russian_refugee_outcome(ctx: Context, steps: dict[str, Step]) -> str:
     if kind == "political_asylum":
         pa = _a(steps, "inclusion.political_asylum")
         if pa is Answer.YES:
-            ctx.flag("PRACTICE_DIVERGES", "Political asylum is a discretionary grant by "
-                     "Presidential decree (Decree 746); eligibility does not oblige a grant.")
+            ctx.flag(
+                "PRACTICE_DIVERGES",
+                "Political asylum is a discretionary grant by "
+                "Presidential decree (Decree 746); eligibility does not oblige a grant.",
+            )
             return "POLITICAL_ASYLUM"
         if pa is Answer.UNKNOWN:
             return "UNDETERMINED"
     if ctx.procedure.limited_to_temporary_asylum:
         return "TEMPORARY_ASYLUM"
     if kind in ("temporary_asylum", "political_asylum"):
-        ctx.flag("OTHER_PROCEDURE_NEEDED", "Refugee status needs an application for recognition "
-                 "as a refugee (RF Law Art 4); this procedure was for "
-                 + kind.replace("_", " ") + ".")
+        ctx.flag(
+            "OTHER_PROCEDURE_NEEDED",
+            "Refugee status needs an application for recognition "
+            "as a refugee (RF Law Art 4); this procedure was for " + kind.replace("_", " ") + ".",
+        )
     return "REFUGEE"
 
 
 def _review_outcome(ctx: Context, steps: dict[str, Step]) -> str:
     """Revocation (QD Arts 14, 19; RF Law Art 9 deprivation) before cessation."""
     held = ctx.procedure.status_held
-    revoke_steps = ["complementary.excluded"] if held in ("subsidiary_protection",
-                                                         "temporary_asylum") else ["exclusion.excluded"]
+    revoke_steps = (
+        ["complementary.excluded"]
+        if held in ("subsidiary_protection", "temporary_asylum")
+        else ["exclusion.excluded"]
+    )
     if ctx.is_eu and held == "refugee_status":
         revoke_steps.append("refugee.danger_exception")
     answers = [_a(steps, s) for s in revoke_steps]

@@ -68,8 +68,10 @@ class Context:
         """A parameter's value on the decision date; unverified values raise LAW_UNCERTAIN."""
         v = self.profile.param(name, self.day)
         if not v.verified:
-            self.flag("LAW_UNCERTAIN", f"{name.replace('_', ' ')}: {v.reference} (not verified "
-                      "against the primary text)")
+            self.flag(
+                "LAW_UNCERTAIN",
+                f"{name.replace('_', ' ')}: {v.reference} (not verified against the primary text)",
+            )
         return v.value
 
     def binds(self, instrument: str) -> bool:
@@ -93,8 +95,11 @@ class Context:
     def qd(self, article: str) -> str:
         """Cite a Qualification Directive article under the instrument in force on the date."""
         if self.profile.binds("QR", self.day):
-            self.flag("LAW_UNCERTAIN", "The Qualification Regulation (EU) 2024/1347 replaced the "
-                      "Directive on 1 July 2026; article correspondence is not verified.")
+            self.flag(
+                "LAW_UNCERTAIN",
+                "The Qualification Regulation (EU) 2024/1347 replaced the "
+                "Directive on 1 July 2026; article correspondence is not verified.",
+            )
             return f"QR 2024/1347 (QD Art {article} equivalent)"
         if self.profile.binds("QD_2011", self.day):
             return f"QD 2011/95/EU Art {article}"
@@ -102,8 +107,11 @@ class Context:
 
     def apd(self, article: str) -> str:
         if self.profile.binds("APR", self.day):
-            self.flag("LAW_UNCERTAIN", "The Asylum Procedure Regulation (EU) 2024/1348 replaced "
-                      "the Directive in June 2026; article correspondence is not verified.")
+            self.flag(
+                "LAW_UNCERTAIN",
+                "The Asylum Procedure Regulation (EU) 2024/1348 replaced "
+                "the Directive in June 2026; article correspondence is not verified.",
+            )
             return f"APR 2024/1348 (APD Art {article} equivalent)"
         if self.profile.binds("APD_2005", self.day):
             return f"APD 2005/85/EC (APD 2013/32/EU Art {article} equivalent)"

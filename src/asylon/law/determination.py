@@ -44,22 +44,34 @@ OUTCOMES = (
     "UNDETERMINED",
 )
 BAR_CODES = (
-    "CONVENTION_33_1", "CAT_3", "ICCPR_6", "ICCPR_7", "ECHR_2", "ECHR_3", "ECHR_6_FLAGRANT",
-    "EU_CHARTER_19_2", "RF_LAW_10_1",
+    "CONVENTION_33_1",
+    "CAT_3",
+    "ICCPR_6",
+    "ICCPR_7",
+    "ECHR_2",
+    "ECHR_3",
+    "ECHR_6_FLAGRANT",
+    "EU_CHARTER_19_2",
+    "RF_LAW_10_1",
 )
 SIDE_OUTPUTS = (
-    "REFER_TO_PROSECUTOR", "EXTRADITION_BARRED", "DETENTION_UNLAWFUL", "ART31_NO_PENALTY",
+    "REFER_TO_PROSECUTOR",
+    "EXTRADITION_BARRED",
+    "DETENTION_UNLAWFUL",
+    "ART31_NO_PENALTY",
     "EXCLUSION_REVIEW_REQUIRED",
 )
 FLAG_CODES = (
-    "FINDING_CONTRADICTS_EVIDENCE", "EVIDENCE_MISSING", "LAW_UNCERTAIN", "PRACTICE_DIVERGES",
+    "FINDING_CONTRADICTS_EVIDENCE",
+    "EVIDENCE_MISSING",
+    "LAW_UNCERTAIN",
+    "PRACTICE_DIVERGES",
     "OTHER_PROCEDURE_NEEDED",
 )
 QUESTIONS: dict[str, str] = {
     "procedure.admissible": "Is the application considered on the merits?",
     "inclusion.outside_country": "Is the person outside the country of origin?",
-    "inclusion.no_other_nationality_protection":
-        "Is the person without the protection of any other nationality?",
+    "inclusion.no_other_nationality_protection": "Is the person without the protection of any other nationality?",
     "inclusion.well_founded_fear": "Is the fear of persecution well founded?",
     "inclusion.persecution": "Does the feared harm amount to persecution?",
     "inclusion.convention_ground": "Is a Convention ground (actual or imputed) engaged?",
@@ -67,43 +79,33 @@ QUESTIONS: dict[str, str] = {
     "inclusion.state_protection_lacking": "Is protection in the country of origin lacking?",
     "inclusion.no_internal_protection": "Is there no internal protection alternative?",
     "inclusion.article_1d": "Does Article 1D keep the person outside the Convention?",
-    "inclusion.article_1d_ipso_facto":
-        "Has UNRWA protection ceased so that the person is ipso facto a refugee?",
+    "inclusion.article_1d_ipso_facto": "Has UNRWA protection ceased so that the person is ipso facto a refugee?",
     "inclusion.article_1e": "Does Article 1E keep the person outside the Convention?",
     "inclusion.refugee": "Does the person meet the refugee definition?",
-    "inclusion.political_asylum":
-        "Is the person persecuted personally for socio-political activity (political asylum)?",
-    "exclusion.article_1f_a":
-        "Is the person excluded for a crime against peace, a war crime or a crime against humanity?",
+    "inclusion.political_asylum": "Is the person persecuted personally for socio-political activity (political asylum)?",
+    "exclusion.article_1f_a": "Is the person excluded for a crime against peace, a war crime or a crime against humanity?",
     "exclusion.article_1f_b": "Is the person excluded for a serious non-political crime?",
-    "exclusion.article_1f_c":
-        "Is the person excluded for acts contrary to the purposes and principles of the UN?",
+    "exclusion.article_1f_c": "Is the person excluded for acts contrary to the purposes and principles of the UN?",
     "exclusion.individual_responsibility": "Is the person individually responsible for the act?",
     "exclusion.defence_applies": "Does a defence negate responsibility?",
     "exclusion.standard_met": "Are there serious reasons for considering that the person did it?",
     "exclusion.expiation": "Has the crime been expiated?",
     "exclusion.proportionality": "Is exclusion proportionate?",
     "exclusion.excluded": "Is the person excluded from refugee status?",
-    "refugee.danger_exception":
-        "Is the refugee a danger to security, or convicted of a particularly serious crime and a "
-        "danger to the community?",
+    "refugee.danger_exception": "Is the refugee a danger to security, or convicted of a particularly serious crime and a "
+    "danger to the community?",
     "complementary.death_penalty": "Is there a real risk of the death penalty or execution?",
-    "complementary.torture":
-        "Is there a real risk of torture or inhuman or degrading treatment?",
-    "complementary.indiscriminate_violence":
-        "Is there a serious and individual threat from indiscriminate violence in armed conflict?",
-    "complementary.serious_illness":
-        "Is there a real risk from serious illness without treatment?",
+    "complementary.torture": "Is there a real risk of torture or inhuman or degrading treatment?",
+    "complementary.indiscriminate_violence": "Is there a serious and individual threat from indiscriminate violence in armed conflict?",
+    "complementary.serious_illness": "Is there a real risk from serious illness without treatment?",
     "complementary.humane_reasons": "Can the person not be expelled for humane reasons?",
     "complementary.excluded": "Is the person excluded from complementary protection?",
     "complementary.qualifies": "Does the person qualify for complementary protection?",
     "return.barred": "Is return barred by an absolute non-refoulement obligation?",
     "extradition.barred": "Is extradition barred?",
     "detention.lawful": "Is the detention lawful?",
-    "penalties.article_31_applies":
-        "Does Article 31 bar penalties for illegal entry or presence?",
-    "penalties.removal_order_compatible":
-        "Can the administrative removal order be executed without breaching a return bar?",
+    "penalties.article_31_applies": "Does Article 31 bar penalties for illegal entry or presence?",
+    "penalties.removal_order_compatible": "Can the administrative removal order be executed without breaching a return bar?",
     "cessation.applies": "Has the protection status ceased?",
 }
 STEP_IDS = tuple(QUESTIONS)

@@ -7,9 +7,8 @@ from typing import Any
 
 OUTCOME_TEXT = {
     "REFUGEE": "Refugee status should be recognised.",
-    "REFUGEE_STATUS_REFUSED_BUT_REFUGEE":
-        "Refugee status may be refused or revoked for danger (QD 14(4)-(5)), but the person "
-        "remains a refugee and keeps the rights of Art 14(6).",
+    "REFUGEE_STATUS_REFUSED_BUT_REFUGEE": "Refugee status may be refused or revoked for danger (QD 14(4)-(5)), but the person "
+    "remains a refugee and keeps the rights of Art 14(6).",
     "SUBSIDIARY_PROTECTION": "Subsidiary protection should be granted.",
     "TEMPORARY_ASYLUM": "Temporary asylum should be granted (one year, renewable).",
     "POLITICAL_ASYLUM": "Eligible for political asylum (a discretionary Presidential grant).",
@@ -45,8 +44,10 @@ def render_text(d: dict[str, Any], *, all_steps: bool = False) -> str:
     st = d["status"]
     if st:
         until = f" until {st['valid_until']}" if st["valid_until"] else " (no fixed end)"
-        out.append(f"Status: {st['code']} from {st['valid_from']}{until}"
-                   f"{', renewable' if st['renewable'] else ''} [{'; '.join(st['citations'])}]")
+        out.append(
+            f"Status: {st['code']} from {st['valid_from']}{until}"
+            f"{', renewable' if st['renewable'] else ''} [{'; '.join(st['citations'])}]"
+        )
         out += [f"  - {r}" for r in st["rights"]]
     rem = d["removal"]
     permitted = {True: "permitted", False: "not permitted", None: "undetermined"}[rem["permitted"]]
@@ -61,14 +62,18 @@ def render_text(d: dict[str, Any], *, all_steps: bool = False) -> str:
         out.append("Deadlines:")
         for dl in d["deadlines"]:
             late = " — OVERDUE" if dl["overdue"] else ""
-            out.append(f"  - {dl['kind']}: {dl['due']}{late} ({dl['basis']}) [{'; '.join(dl['citations'])}]")
+            out.append(
+                f"  - {dl['kind']}: {dl['due']}{late} ({dl['basis']}) [{'; '.join(dl['citations'])}]"
+            )
     if d["side_outputs"]:
         out.append("Also: " + ", ".join(d["side_outputs"]))
     for f in d["flags"]:
         out.append(f"! {f['code']}: {f['message']}")
     for ce in d["country_evidence"]:
-        out.append(f"Country evidence {ce['place']} {ce['period'][0]}..{ce['period'][1]}: "
-                   f"{ce['level']} [{'; '.join(ce['sources'])}]")
+        out.append(
+            f"Country evidence {ce['place']} {ce['period'][0]}..{ce['period'][1]}: "
+            f"{ce['level']} [{'; '.join(ce['sources'])}]"
+        )
     out.append("Steps:")
     for s in d["steps"]:
         if s["answer"] == "not_applicable" and not all_steps:
@@ -91,8 +96,15 @@ def render_comparison(case_id: str, results: dict[str, dict[str, Any] | str]) ->
 
     rows.append(("outcome", [cell(j, lambda d: d["outcome"]) for j in cols]))
     rows.append(("status", [cell(j, lambda d: (d["status"] or {}).get("code", "-")) for j in cols]))
-    rows.append(("return bars", [cell(j, lambda d: ",".join(b["code"] for b in d["removal"]["bars"])
-                                      or "-") for j in cols]))
+    rows.append(
+        (
+            "return bars",
+            [
+                cell(j, lambda d: ",".join(b["code"] for b in d["removal"]["bars"]) or "-")
+                for j in cols
+            ],
+        )
+    )
     ids: list[str] = []
     for r in results.values():
         if not isinstance(r, str):
@@ -108,12 +120,25 @@ def render_comparison(case_id: str, results: dict[str, dict[str, Any] | str]) ->
             vals.append({"not_applicable": "n/a"}.get(ans, ans))
         if any(v not in ("n/a", "") for v in vals):
             rows.append((sid, vals))
-    rows.append(("flags", [cell(j, lambda d: ",".join(sorted({f["code"] for f in d["flags"]})) or "-")
-                           for j in cols]))
+    rows.append(
+        (
+            "flags",
+            [
+                cell(j, lambda d: ",".join(sorted({f["code"] for f in d["flags"]})) or "-")
+                for j in cols
+            ],
+        )
+    )
     w0 = max(len(r[0]) for r in rows)
     widths = [max(len(c), *(len(r[1][i]) for r in rows)) for i, c in enumerate(cols)]
-    line = lambda a, vs: "  ".join([a.ljust(w0), *(v.ljust(w) for v, w in zip(vs, widths, strict=True))])  # noqa: E731
-    out = [f"Case {case_id}: the same facts under each profile", line("", cols),
-           line("-" * w0, ["-" * w for w in widths])]
+
+    def line(a: str, vs: list[str]) -> str:
+        return "  ".join([a.ljust(w0), *(v.ljust(w) for v, w in zip(vs, widths, strict=True))])
+
+    out = [
+        f"Case {case_id}: the same facts under each profile",
+        line("", cols),
+        line("-" * w0, ["-" * w for w in widths]),
+    ]
     out += [line(a, vs) for a, vs in rows]
     return "\n".join(x.rstrip() for x in out)

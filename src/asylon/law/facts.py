@@ -35,38 +35,66 @@ def _country_codes() -> frozenset[str]:
 
 def _iso_country(code: str) -> str:
     if code not in _country_codes():
-        raise ValueError(f"expected an ISO 3166-1 alpha-2 country code such as SY, RU or DE, got {code!r}")
+        raise ValueError(
+            f"expected an ISO 3166-1 alpha-2 country code such as SY, RU or DE, got {code!r}"
+        )
     return code
 
 
 Country = Annotated[str, AfterValidator(_iso_country)]
 Level = Literal["none", "remote", "reasonable_likelihood", "substantial"]
 Harm = Literal[
-    "killing", "torture", "detention", "disappearance", "conscription", "forced_recruitment",
-    "sexual_violence", "prosecution", "discrimination", "indiscriminate_violence",
-    "death_penalty", "denial_of_treatment", "other",
+    "killing",
+    "torture",
+    "detention",
+    "disappearance",
+    "conscription",
+    "forced_recruitment",
+    "sexual_violence",
+    "prosecution",
+    "discrimination",
+    "indiscriminate_violence",
+    "death_penalty",
+    "denial_of_treatment",
+    "other",
 ]
-Ground = Literal[
-    "race", "religion", "nationality", "particular_social_group", "political_opinion"
-]
+Ground = Literal["race", "religion", "nationality", "particular_social_group", "political_opinion"]
 ActCategory = Literal[
-    "crime_against_peace", "war_crime", "crime_against_humanity",
-    "serious_non_political_crime", "acts_contrary_to_un_purposes",
+    "crime_against_peace",
+    "war_crime",
+    "crime_against_humanity",
+    "serious_non_political_crime",
+    "acts_contrary_to_un_purposes",
     "terrorist_group_participation",
 ]
 Mode = Literal[
-    "commission", "ordering", "instigation", "aiding_abetting",
-    "superior_responsibility", "common_purpose",
+    "commission",
+    "ordering",
+    "instigation",
+    "aiding_abetting",
+    "superior_responsibility",
+    "common_purpose",
 ]
 Defence = Literal["duress", "superior_orders", "self_defence", "lack_of_capacity"]
 EvidenceStrength = Literal["none", "suspicion", "clear_and_credible", "proven"]
 Vulnerability = Literal[
-    "minor", "disability", "serious_illness", "pregnancy", "elderly", "survivor_of_torture",
+    "minor",
+    "disability",
+    "serious_illness",
+    "pregnancy",
+    "elderly",
+    "survivor_of_torture",
     "single_parent",
 ]
 ProcedureKind = Literal[
-    "refugee_status", "temporary_asylum", "political_asylum", "international_protection",
-    "mandate_rsd", "status_review", "removal", "extradition",
+    "refugee_status",
+    "temporary_asylum",
+    "political_asylum",
+    "international_protection",
+    "mandate_rsd",
+    "status_review",
+    "removal",
+    "extradition",
 ]
 StatusHeld = Literal["refugee_status", "subsidiary_protection", "temporary_asylum"]
 
@@ -81,7 +109,7 @@ class Model(BaseModel):
 
 def _check_period(start: date | None, end: date | None, start_name: str, end_name: str) -> None:
     if start is not None and end is not None and end < start:
-        raise ValueError(f"{end_name} ({end}) is before {start_name} ({start})")
+        raise ValueError(f"@{end_name}: {end} is before {start_name} ({start})")
 
 
 class Place(Model):
@@ -188,10 +216,19 @@ class Claim(Model):
 
 class Role(Model):
     organisation: str | None = None
-    kind: Literal[
-        "security_service", "armed_forces", "armed_group", "militia", "government", "party",
-        "terrorist_group", "other",
-    ] | None = None
+    kind: (
+        Literal[
+            "security_service",
+            "armed_forces",
+            "armed_group",
+            "militia",
+            "government",
+            "party",
+            "terrorist_group",
+            "other",
+        ]
+        | None
+    ) = None
     rank: str | None = None
     function: str | None = None
     from_: date | None = Field(default=None, alias="from")
@@ -319,26 +356,31 @@ class CaseFile(Model):
     def _coherent(self) -> CaseFile:
         if not _JURISDICTION.match(self.jurisdiction):
             raise ValueError(
-                f"jurisdiction: expected unhcr, ru, eu or eu:<member state> (e.g. eu:de), "
+                f"@jurisdiction: expected unhcr, ru, eu or eu:<member state> (e.g. eu:de), "
                 f"got {self.jurisdiction!r}"
             )
         ids = [e.id for e in self.evidence]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
-            raise ValueError(f"evidence: duplicate ids {dupes}")
+            raise ValueError(f"@evidence: duplicate ids {dupes}")
         known = set(ids)
         refs: list[tuple[str, list[str]]] = []
         if self.claim and self.claim.fears:
-            refs += [(f"claim.fears[{i}].evidence", f.evidence) for i, f in enumerate(self.claim.fears)]
+            refs += [
+                (f"claim.fears[{i}].evidence", f.evidence) for i, f in enumerate(self.claim.fears)
+            ]
         if self.conduct:
-            refs += [(f"conduct.acts[{i}].evidence", a.evidence) for i, a in enumerate(self.conduct.acts)]
+            refs += [
+                (f"conduct.acts[{i}].evidence", a.evidence) for i, a in enumerate(self.conduct.acts)
+            ]
         for path, items in refs:
             for ref in items:
                 if ref not in known:
-                    raise ValueError(f"{path}: evidence id {ref!r} is not listed under evidence")
+                    raise ValueError(f"@{path}: evidence id {ref!r} is not listed under evidence")
         born = self.applicant.born if self.applicant else None
         applied = self.procedure.applied_on if self.procedure else None
         _check_period(born, applied, "applicant.born", "procedure.applied_on")
+        # (the path of a cross-section check is absolute: see _from_validation_error)
         return self
 
     @property
@@ -378,13 +420,21 @@ def _from_validation_error(err: ValidationError) -> list[tuple[str, str]]:
     errors = []
     for e in err.errors(include_url=False):
         msg = e["msg"].removeprefix("Value error, ")
+        loc = _path(tuple(e["loc"]))
+        if msg.startswith("@"):
+            # A model-level check names its own field: relative to the model, or absolute when
+            # it spans sections (it then contains a dot and the model is the case file).
+            field, _, msg = msg[1:].partition(": ")
+            absolute = not loc or "." in field
+            errors.append((field if absolute else f"{loc}.{field}", msg))
+            continue
         if e["type"] == "extra_forbidden":
             msg = "unknown field (not in asylon.case/1)"
         elif e["type"] == "missing":
             msg = "required field is missing"
         elif "input" in e and e["type"] not in ("value_error",):
             msg = f"{msg} (got {json.dumps(e['input'], default=str)[:60]})"
-        errors.append((_path(tuple(e["loc"])), msg))
+        errors.append((loc, msg))
     return errors
 
 
@@ -395,8 +445,11 @@ class _CaseLoader(yaml.SafeLoader):
 
 
 _CaseLoader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v
-        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
+    k: [
+        (tag, rx)
+        for tag, rx in v
+        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
+    ]
     for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _CaseLoader.add_implicit_resolver(
@@ -409,7 +462,7 @@ def load_document(text: str | bytes, fmt: Literal["json", "yaml"]) -> Any:
     try:
         if fmt == "json":
             return json.loads(text)
-        return yaml.load(text, Loader=_CaseLoader)  # noqa: S506 - SafeLoader subclass
+        return yaml.load(text, Loader=_CaseLoader)
     except (json.JSONDecodeError, yaml.YAMLError, UnicodeDecodeError) as exc:
         raise CaseFileError([("", f"not valid {fmt.upper()}: {exc}")]) from exc
 
@@ -435,7 +488,9 @@ def parse_case_file(
             return CaseFile.model_validate_json(text)
         except ValidationError as err:
             if any(e["type"] == "json_invalid" for e in err.errors()):
-                raise CaseFileError([("", f"not valid JSON: {err.errors()[0]['msg']}")], source) from None
+                raise CaseFileError(
+                    [("", f"not valid JSON: {err.errors()[0]['msg']}")], source
+                ) from None
             raise CaseFileError(_from_validation_error(err), source) from None
     return case_from_data(load_document(text, fmt), source)
 

@@ -9,7 +9,6 @@ certain answer unless another element already decides the question.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
 
 from asylon.law.determination import Answer

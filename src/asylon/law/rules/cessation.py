@@ -28,39 +28,62 @@ def cessation_applies(ctx: Context, steps: dict[str, Step]) -> Step:
         return new_step("cessation.applies", Answer.NOT_APPLICABLE, ["Not a status review."], cites)
     if held is None:
         t: Tri = unknown("procedure.status_held")
-        return new_step("cessation.applies", t.answer, ["The status held is not recorded."],
-                        cites, None, t.missing)
+        return new_step(
+            "cessation.applies",
+            t.answer,
+            ["The status held is not recorded."],
+            cites,
+            None,
+            t.missing,
+        )
     if held == "refugee_status":
         thr = ctx.param("inclusion_risk_threshold")
-        risk_persists = at_least(ctx.findings.risk_of_persecution, thr,
-                                 "claim.findings.risk_of_persecution")
-        reasons = [f"Current finding on the risk of persecution: "
-                   f"{ctx.findings.risk_of_persecution or 'not recorded'}."]
+        risk_persists = at_least(
+            ctx.findings.risk_of_persecution, thr, "claim.findings.risk_of_persecution"
+        )
+        reasons = [
+            f"Current finding on the risk of persecution: "
+            f"{ctx.findings.risk_of_persecution or 'not recorded'}."
+        ]
     elif held == "subsidiary_protection":
-        risk_persists = any_of(*(of_step(steps[s]) for s in (
-            "complementary.death_penalty", "complementary.torture",
-            "complementary.indiscriminate_violence")))
+        risk_persists = any_of(
+            *(
+                of_step(steps[s])
+                for s in (
+                    "complementary.death_penalty",
+                    "complementary.torture",
+                    "complementary.indiscriminate_violence",
+                )
+            )
+        )
         reasons = ["Subsidiary protection ceases when the risk of serious harm no longer exists."]
     else:
         risk_persists = of_step(steps["complementary.humane_reasons"])
-        reasons = ["Temporary asylum ends when the humane reasons no longer exist; it is "
-                   "renewed yearly on application."]
+        reasons = [
+            "Temporary asylum ends when the humane reasons no longer exist; it is "
+            "renewed yearly on application."
+        ]
     compelling = "survivor_of_torture" in (ctx.applicant.vulnerabilities or [])
     if compelling:
-        reasons.append("Compelling reasons arising out of previous persecution (survivor of "
-                       "torture) keep the status despite the change.")
-        ctx.flag("LAW_UNCERTAIN", "Whether the compelling-reasons exception (Art 1C(5) proviso; "
-                 "QD Art 11(3)) protects survivors of past atrocities is not settled "
-                 "(LEGAL-SPEC §8 item 7).")
+        reasons.append(
+            "Compelling reasons arising out of previous persecution (survivor of "
+            "torture) keep the status despite the change."
+        )
+        ctx.flag(
+            "LAW_UNCERTAIN",
+            "Whether the compelling-reasons exception (Art 1C(5) proviso; "
+            "QD Art 11(3)) protects survivors of past atrocities is not settled "
+            "(LEGAL-SPEC §8 item 7).",
+        )
     new_nationality = bool(ctx.applicant.protection_of_another_nationality_available)
-    if new_nationality:
-        t = YES
-    else:
-        t = all_of(negate(risk_persists), NO if compelling else YES)
+    t = YES if new_nationality else all_of(negate(risk_persists), NO if compelling else YES)
     if ctx.origin == "SY" and ctx.day >= SYRIA_REGIME_CHANGE:
-        ctx.flag("LAW_UNCERTAIN", "Whether the fall of the Assad government on 8 December 2024 is "
-                 "a significant and non-temporary change (Abdulla; QD Art 11(2)) is contested "
-                 "(LEGAL-SPEC §8 item 7).")
+        ctx.flag(
+            "LAW_UNCERTAIN",
+            "Whether the fall of the Assad government on 8 December 2024 is "
+            "a significant and non-temporary change (Abdulla; QD Art 11(2)) is contested "
+            "(LEGAL-SPEC §8 item 7).",
+        )
     if new_nationality:
         reasons.append("The person now enjoys the protection of another nationality (Art 1C(3)).")
     return new_step("cessation.applies", t.answer, reasons, cites, None, t.missing)

@@ -30,9 +30,12 @@ def death_penalty(ctx: Context) -> Step:
     """QD Art 15(a): death penalty or execution; ICCPR Art 6; ECHR Art 2 and Protocols 6, 13."""
     thr = ctx.param("return_risk_threshold")
     t = at_least(ctx.risk.death_penalty, thr, f"{_FIELD}.death_penalty")
-    return _step("complementary.death_penalty", t,
-                 [f"Finding on the risk of the death penalty: {ctx.risk.death_penalty or 'not recorded'}."],
-                 _risk_cites(ctx, "15(a)"))
+    return _step(
+        "complementary.death_penalty",
+        t,
+        [f"Finding on the risk of the death penalty: {ctx.risk.death_penalty or 'not recorded'}."],
+        _risk_cites(ctx, "15(a)"),
+    )
 
 
 def torture(ctx: Context) -> Step:
@@ -41,9 +44,12 @@ def torture(ctx: Context) -> Step:
     thr = ctx.param("return_risk_threshold")
     v = ctx.risk.torture_or_inhuman_treatment
     t = at_least(v, thr, f"{_FIELD}.torture_or_inhuman_treatment")
-    return _step("complementary.torture", t,
-                 [f"Finding on the risk of torture or inhuman treatment: {v or 'not recorded'}."],
-                 _risk_cites(ctx, "15(b)"))
+    return _step(
+        "complementary.torture",
+        t,
+        [f"Finding on the risk of torture or inhuman treatment: {v or 'not recorded'}."],
+        _risk_cites(ctx, "15(b)"),
+    )
 
 
 def indiscriminate_violence(ctx: Context) -> Step:
@@ -59,52 +65,74 @@ def indiscriminate_violence(ctx: Context) -> Step:
     reading = ctx.danger()
     place = ctx.home_area.place if ctx.home_area and ctx.home_area.place else "the home area"
     if reading is not None and reading.level is not None:
-        level_text = (f"Country evidence for {place} ({reading.period[0]} to {reading.period[1]}): "
-                      f"{reading.level.value.replace('_', ' ')}.")
+        level_text = (
+            f"Country evidence for {place} ({reading.period[0]} to {reading.period[1]}): "
+            f"{reading.level.value.replace('_', ' ')}."
+        )
     else:
         level_text = ""
     if finding is not None:
-        t = at_least(finding, thr, field)
+        t: Tri = at_least(finding, thr, field)
         reasons = [f"Finding on the threat from indiscriminate violence: {finding}."]
         if level_text:
             reasons.append(level_text)
-        if (reading is not None and t.no
-                and reading.level in (ViolenceLevel.MERE_PRESENCE, ViolenceLevel.HIGH)):
-            ctx.flag("FINDING_CONTRADICTS_EVIDENCE",
-                     f"The finding that the threat from indiscriminate violence in {place} is "
-                     f"'{finding}' contradicts the country evidence ({reading.level.value.replace('_', ' ')} "
-                     f"level of violence, {reading.period[0]} to {reading.period[1]}).",
-                     list(reading.sources))
+        if (
+            reading is not None
+            and t.no
+            and reading.level in (ViolenceLevel.MERE_PRESENCE, ViolenceLevel.HIGH)
+        ):
+            ctx.flag(
+                "FINDING_CONTRADICTS_EVIDENCE",
+                f"The finding that the threat from indiscriminate violence in {place} is "
+                f"'{finding}' contradicts the country evidence ({reading.level.value.replace('_', ' ')} "
+                f"level of violence, {reading.period[0]} to {reading.period[1]}).",
+                list(reading.sources),
+            )
         return _step("complementary.indiscriminate_violence", t, reasons, cites)
     if reading is None:
-        ctx.flag("EVIDENCE_MISSING",
-                 f"No country evidence for {place} on {ctx.day} and no finding on indiscriminate "
-                 "violence." if ctx.evidence is not None else
-                 "No country evidence store was given and no finding on indiscriminate violence "
-                 "is recorded.")
-        return _step("complementary.indiscriminate_violence", Tri(Answer.UNKNOWN, (field,)),
-                     ["No finding on indiscriminate violence and no country evidence for the "
-                      "home area on the decision date."], cites)
+        ctx.flag(
+            "EVIDENCE_MISSING",
+            f"No country evidence for {place} on {ctx.day} and no finding on indiscriminate "
+            "violence."
+            if ctx.evidence is not None
+            else "No country evidence store was given and no finding on indiscriminate violence "
+            "is recorded.",
+        )
+        return _step(
+            "complementary.indiscriminate_violence",
+            Tri(Answer.UNKNOWN, (field,)),
+            [
+                "No finding on indiscriminate violence and no country evidence for the "
+                "home area on the decision date."
+            ],
+            cites,
+        )
     reasons = [level_text]
     if reading.armed_conflict is False:
-        t: Tri = NO
+        t = NO
         reasons.append("The evidence records no armed conflict in the area (Diakité).")
     elif reading.level is ViolenceLevel.MERE_PRESENCE:
         t = YES
-        reasons.append("Violence so high that a civilian faces a real risk solely by being "
-                       "present (Elgafaji para 35).")
+        reasons.append(
+            "Violence so high that a civilian faces a real risk solely by being "
+            "present (Elgafaji para 35)."
+        )
     elif reading.level is ViolenceLevel.HIGH and ctx.applicant.vulnerabilities:
         t = YES
-        reasons.append("High level of violence and individual elements ("
-                       + ", ".join(ctx.applicant.vulnerabilities)
-                       + "): the sliding scale is met (Elgafaji para 39).")
+        reasons.append(
+            "High level of violence and individual elements ("
+            + ", ".join(ctx.applicant.vulnerabilities)
+            + "): the sliding scale is met (Elgafaji para 39)."
+        )
     elif reading.level is ViolenceLevel.NO_REAL_RISK:
         t = NO
         reasons.append("The evidence shows no real risk in general.")
     else:
         t = Tri(Answer.UNKNOWN, (field,))
-        reasons.append("At this level the individual elements decide (Elgafaji para 39): the "
-                       "decision-maker must make the finding.")
+        reasons.append(
+            "At this level the individual elements decide (Elgafaji para 39): the "
+            "decision-maker must make the finding."
+        )
     return _step("complementary.indiscriminate_violence", t, reasons, cites)
 
 
@@ -112,15 +140,26 @@ def serious_illness(ctx: Context) -> Step:
     """Serious illness without treatment: RF humane reasons (practice list); in the EU a national
     status, not QD 15(b) (CJEU C-542/13 M'Bodj; ECtHR Paposhvili v Belgium)."""
     if ctx.is_unhcr:
-        return new_step("complementary.serious_illness", Answer.NOT_APPLICABLE,
-                        ["Not a criterion of the UNHCR mandate."], ["UNHCR broader mandate"])
+        return new_step(
+            "complementary.serious_illness",
+            Answer.NOT_APPLICABLE,
+            ["Not a criterion of the UNHCR mandate."],
+            ["UNHCR broader mandate"],
+        )
     thr = ctx.param("return_risk_threshold")
     v = ctx.risk.serious_illness_without_treatment
     t = at_least(v, thr, f"{_FIELD}.serious_illness_without_treatment")
-    cites = (["RF Law Art 12(2)(2)"] if ctx.is_ru
-             else ["CJEU C-542/13 M'Bodj", "ECtHR Paposhvili v Belgium"])
-    return _step("complementary.serious_illness", t,
-                 [f"Finding on serious illness without treatment: {v or 'not recorded'}."], cites)
+    cites = (
+        ["RF Law Art 12(2)(2)"]
+        if ctx.is_ru
+        else ["CJEU C-542/13 M'Bodj", "ECtHR Paposhvili v Belgium"]
+    )
+    return _step(
+        "complementary.serious_illness",
+        t,
+        [f"Finding on serious illness without treatment: {v or 'not recorded'}."],
+        cites,
+    )
 
 
 def humane_reasons(ctx: Context, risks: dict[str, Step]) -> Step:
@@ -128,8 +167,12 @@ def humane_reasons(ctx: Context, risks: dict[str, Step]) -> Step:
     reasons. The term is undefined; practice lists torture or cruel treatment, serious illness
     without treatment, and threats to life from armed conflict (LEGAL-SPEC §4.11, §8 item 11)."""
     if not ctx.is_ru:
-        return new_step("complementary.humane_reasons", Answer.NOT_APPLICABLE,
-                        ["Russian temporary asylum only."], ["RF Law Art 12(2)(2)"])
+        return new_step(
+            "complementary.humane_reasons",
+            Answer.NOT_APPLICABLE,
+            ["Russian temporary asylum only."],
+            ["RF Law Art 12(2)(2)"],
+        )
     listed = ctx.param("humane_reasons_list")
     by_item = {
         "torture_or_inhuman_treatment": "complementary.torture",
@@ -138,13 +181,19 @@ def humane_reasons(ctx: Context, risks: dict[str, Step]) -> Step:
         "death_penalty": "complementary.death_penalty",
     }
     t = any_of(*(of_step(risks[by_item[i]]) for i in listed))
-    met = [risks[by_item[i]].id.split(".")[1].replace("_", " ") for i in listed
-           if risks[by_item[i]].answer is Answer.YES]
-    reasons = ["Humane reasons met: " + ", ".join(met) + "." if met else
-               "No humane reason is established." if t.no else
-               "A humane reason depends on a missing finding."]
-    return _step("complementary.humane_reasons", t, reasons,
-                 ["RF Law Art 12(2)(2)", "Decree 274"])
+    met = [
+        risks[by_item[i]].id.split(".")[1].replace("_", " ")
+        for i in listed
+        if risks[by_item[i]].answer is Answer.YES
+    ]
+    reasons = [
+        "Humane reasons met: " + ", ".join(met) + "."
+        if met
+        else "No humane reason is established."
+        if t.no
+        else "A humane reason depends on a missing finding."
+    ]
+    return _step("complementary.humane_reasons", t, reasons, ["RF Law Art 12(2)(2)", "Decree 274"])
 
 
 def complementary_excluded(ctx: Context, acts: list[ActFinding], excluded: Step) -> Step:
@@ -154,8 +203,12 @@ def complementary_excluded(ctx: Context, acts: list[ActFinding], excluded: Step)
     if not ctx.is_eu:
         cites = ["RF Law Art 2"] if ctx.is_ru else ["UNHCR GIP 5"]
         t = of_step(excluded)
-        return _step("complementary.excluded", t,
-                     ["The same exclusion clauses bar complementary protection."], cites)
+        return _step(
+            "complementary.excluded",
+            t,
+            ["The same exclusion clauses bar complementary protection."],
+            cites,
+        )
     c = ctx.conduct
     parts: list[Tri] = []
     reasons: list[str] = []
@@ -165,25 +218,38 @@ def complementary_excluded(ctx: Context, acts: list[ActFinding], excluded: Step)
             parts.append(all_of(f.responsibility, negate(f.defence), f.standard))
         elif f.ground == "b":
             parts.append(all_of(f.responsibility, negate(f.defence), f.standard))
-            reasons.append("Art 17(1)(b): a serious crime excludes from subsidiary protection "
-                           "wherever and whenever committed.")
+            reasons.append(
+                "Art 17(1)(b): a serious crime excludes from subsidiary protection "
+                "wherever and whenever committed."
+            )
         else:
             parts.append(f.excluded)
     for i, cv in enumerate(c.convictions):
         if cv.particularly_serious:
             parts.append(known(cv.final, f"conduct.convictions[{i}].final"))
-            reasons.append(f"Conviction for {cv.offence or 'an offence'} assessed as a serious crime.")
+            reasons.append(
+                f"Conviction for {cv.offence or 'an offence'} assessed as a serious crime."
+            )
     for flag, name in ((c.danger_to_community, "community"), (c.danger_to_security, "security")):
         if flag:
             parts.append(YES)
             reasons.append(f"Art 17(1)(d): danger to the {name} of the member state.")
     if not parts:
-        return new_step("complementary.excluded", Answer.NOT_APPLICABLE,
-                        ["No act, serious conviction or danger is recorded."], [ctx.qd("17(1)")])
+        return new_step(
+            "complementary.excluded",
+            Answer.NOT_APPLICABLE,
+            ["No act, serious conviction or danger is recorded."],
+            [ctx.qd("17(1)")],
+        )
     t = any_of(*parts)
-    reasons.insert(0, "Art 17(1) is broader than Art 12(2)." if t.yes else
-                   "No ground of Art 17(1) is established." if t.no else
-                   "Exclusion from subsidiary protection depends on a missing finding.")
+    reasons.insert(
+        0,
+        "Art 17(1) is broader than Art 12(2)."
+        if t.yes
+        else "No ground of Art 17(1) is established."
+        if t.no
+        else "Exclusion from subsidiary protection depends on a missing finding.",
+    )
     return _step("complementary.excluded", t, reasons, [ctx.qd("17(1)"), "CJEU C-369/17 Ahmed"])
 
 
@@ -194,14 +260,24 @@ def protection_need(ctx: Context, steps: dict[str, Step]) -> tuple[Tri, list[str
         return of_step(steps[sid])
 
     if ctx.is_eu:
-        need = any_of(s("complementary.death_penalty"), s("complementary.torture"),
-                      s("complementary.indiscriminate_violence"))
+        need = any_of(
+            s("complementary.death_penalty"),
+            s("complementary.torture"),
+            s("complementary.indiscriminate_violence"),
+        )
         ip = ctx.findings.internal_protection
         ipa = NA
-        if ctx.param("internal_protection_applies") and ip is not None and (
-                ip.safe is not None or ip.reasonable is not None):
-            ipa = negate(all_of(known(ip.safe, "claim.findings.internal_protection.safe"),
-                                known(ip.reasonable, "claim.findings.internal_protection.reasonable")))
+        if (
+            ctx.param("internal_protection_applies")
+            and ip is not None
+            and (ip.safe is not None or ip.reasonable is not None)
+        ):
+            ipa = negate(
+                all_of(
+                    known(ip.safe, "claim.findings.internal_protection.safe"),
+                    known(ip.reasonable, "claim.findings.internal_protection.reasonable"),
+                )
+            )
         return all_of(need, ipa), [ctx.qd("2(f)"), ctx.qd("15"), ctx.qd("18")]
     if ctx.is_ru:
         return s("complementary.humane_reasons"), ["RF Law Art 12(2)(2)"]
@@ -214,12 +290,19 @@ def qualifies(ctx: Context, steps: dict[str, Step]) -> Step:
     need, cites = protection_need(ctx, steps)
     t = all_of(need, negate(of_step(steps["complementary.excluded"])))
     if ctx.is_unhcr and t.yes:
-        ctx.flag("LAW_UNCERTAIN", "UNHCR broader-mandate criteria are not codified; their scope "
-                 "(generalised violence, events seriously disturbing public order) is standard "
-                 "knowledge, not verified (LEGAL-SPEC §8 item 20).")
-    reasons = ["Qualifies for complementary protection." if t.yes else
-               "Does not qualify for complementary protection." if t.no else
-               "Complementary protection depends on a missing finding."]
+        ctx.flag(
+            "LAW_UNCERTAIN",
+            "UNHCR broader-mandate criteria are not codified; their scope "
+            "(generalised violence, events seriously disturbing public order) is standard "
+            "knowledge, not verified (LEGAL-SPEC §8 item 20).",
+        )
+    reasons = [
+        "Qualifies for complementary protection."
+        if t.yes
+        else "Does not qualify for complementary protection."
+        if t.no
+        else "Complementary protection depends on a missing finding."
+    ]
     return _step("complementary.qualifies", t, reasons, cites)
 
 
@@ -228,16 +311,28 @@ def danger_exception(ctx: Context) -> Step:
     security, or a final conviction for a particularly serious crime and a danger to the
     community. Examined only on an indicator (the State must establish it)."""
     c = ctx.conduct
-    cites = ["1951 Convention Art 33(2)"] + ([ctx.qd("14(4)"), ctx.qd("14(5)")] if ctx.is_eu else [])
+    cites = ["1951 Convention Art 33(2)"] + (
+        [ctx.qd("14(4)"), ctx.qd("14(5)")] if ctx.is_eu else []
+    )
     serious = [(i, cv) for i, cv in enumerate(c.convictions) if cv.particularly_serious]
     if not (c.danger_to_security or c.danger_to_community or serious):
-        return new_step("refugee.danger_exception", Answer.NOT_APPLICABLE,
-                        ["No indicator of danger to security or the community."], cites)
+        return new_step(
+            "refugee.danger_exception",
+            Answer.NOT_APPLICABLE,
+            ["No indicator of danger to security or the community."],
+            cites,
+        )
     conviction = any_of(*(known(cv.final, f"conduct.convictions[{i}].final") for i, cv in serious))
-    t = any_of(known(c.danger_to_security, "conduct.danger_to_security"),
-               all_of(conviction, known(c.danger_to_community, "conduct.danger_to_community")))
-    reasons = ["Danger to security, or a final conviction for a particularly serious crime and a "
-               "present danger to the community." if t.yes else
-               "The conditions of the danger exception are not met." if t.no else
-               "The danger exception depends on a missing finding."]
+    t = any_of(
+        known(c.danger_to_security, "conduct.danger_to_security"),
+        all_of(conviction, known(c.danger_to_community, "conduct.danger_to_community")),
+    )
+    reasons = [
+        "Danger to security, or a final conviction for a particularly serious crime and a "
+        "present danger to the community."
+        if t.yes
+        else "The conditions of the danger exception are not met."
+        if t.no
+        else "The danger exception depends on a missing finding."
+    ]
     return _step("refugee.danger_exception", t, reasons, cites)

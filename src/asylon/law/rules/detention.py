@@ -42,7 +42,9 @@ def _one(ctx: Context, j: int, d: Detention, barred: Tri) -> tuple[Tri, str]:
     if d.transit_zone:
         notes.append("transit-zone confinement counts as detention")
     t = all_of(*parts)
-    return t, f"{where}: basis {d.basis.replace('_', ' ')}" + (f"; {'; '.join(notes)}" if notes else "") + "."
+    return t, f"{where}: basis {d.basis.replace('_', ' ')}" + (
+        f"; {'; '.join(notes)}" if notes else ""
+    ) + "."
 
 
 def detention_lawful(ctx: Context, return_step: Step) -> Step:
@@ -59,7 +61,9 @@ def detention_lawful(ctx: Context, return_step: Step) -> Step:
     if any(d.transit_zone for d in entries):
         cites.append("ECtHR Z.A. and Others v Russia")
     if not entries:
-        return new_step("detention.lawful", Answer.NOT_APPLICABLE, ["No detention recorded."], cites)
+        return new_step(
+            "detention.lawful", Answer.NOT_APPLICABLE, ["No detention recorded."], cites
+        )
     barred = Tri(return_step.answer, tuple(return_step.missing))
     results = [_one(ctx, j, d, barred) for j, d in enumerate(entries)]
     relevant = [t for t, _ in results if t.answer is not Answer.NOT_APPLICABLE]

@@ -88,9 +88,12 @@ def _responsibility(ctx: Context, i: int, act: Act) -> tuple[Tri, str]:
         return t, f"mode of liability {act.mode_of_liability.replace('_', ' ')}"
     for role in ctx.conduct.roles:
         if role.senior and role.voluntary and role.organisation_implicated and _overlaps(role, act):
-            ctx.flag("LAW_UNCERTAIN", "Individual responsibility rests on a rebuttable presumption "
-                     "from a senior, voluntary role in an implicated organisation; record any "
-                     "dissociation or non-involvement.")
+            ctx.flag(
+                "LAW_UNCERTAIN",
+                "Individual responsibility rests on a rebuttable presumption "
+                "from a senior, voluntary role in an implicated organisation; record any "
+                "dissociation or non-involvement.",
+            )
             return YES, f"presumed from a senior role in {role.organisation or 'the organisation'}"
     return unknown(f"{p}.mode_of_liability"), "mode of liability not recorded"
 
@@ -128,9 +131,11 @@ def _expiation(ctx: Context, i: int, act: Act, ground: str | None) -> Tri:
     ex = act.expiation
     if ex is None:
         return unknown(f"{p}.expiation")
-    factor = any_of(known(ex.sentence_served, f"{p}.expiation.sentence_served"),
-                    known(ex.pardon, f"{p}.expiation.pardon"),
-                    known(ex.amnesty_legitimate, f"{p}.expiation.amnesty_legitimate"))
+    factor = any_of(
+        known(ex.sentence_served, f"{p}.expiation.sentence_served"),
+        known(ex.pardon, f"{p}.expiation.pardon"),
+        known(ex.amnesty_legitimate, f"{p}.expiation.amnesty_legitimate"),
+    )
     return all_of(factor, negate(known(act.particularly_cruel, f"{p}.particularly_cruel")))
 
 
@@ -139,34 +144,54 @@ def _proportionality(ctx: Context, i: int, act: Act, ground: str | None) -> Tri:
     para 24; BN paras 76-78). Contested (LEGAL-SPEC §8 item 1)."""
     if not ctx.param("proportionality_test"):
         return NA
-    ctx.flag("LAW_UNCERTAIN", "Proportionality in exclusion is contested (UNHCR applies it; CJEU "
-             "B and D rejects it); the weighing is for the decision-maker to confirm.")
+    ctx.flag(
+        "LAW_UNCERTAIN",
+        "Proportionality in exclusion is contested (UNHCR applies it; CJEU "
+        "B and D rejects it); the weighing is for the decision-maker to confirm.",
+    )
     if ground in ("a", "c"):
         return YES
     severe = any(h in ("killing", "torture") for f in ctx.fears for h in (f.harms or []))
     threshold = ctx.param("inclusion_risk_threshold")
-    risk = at_least(ctx.findings.risk_of_persecution, threshold, "claim.findings.risk_of_persecution")
+    risk = at_least(
+        ctx.findings.risk_of_persecution, threshold, "claim.findings.risk_of_persecution"
+    )
     grave_consequences = all_of(YES if severe else NO, risk)
-    return any_of(known(act.particularly_cruel, f"conduct.acts[{i}].particularly_cruel"),
-                  negate(grave_consequences))
+    return any_of(
+        known(act.particularly_cruel, f"conduct.acts[{i}].particularly_cruel"),
+        negate(grave_consequences),
+    )
 
 
 def _ground_conditions(ctx: Context, i: int, act: Act, ground: str | None) -> tuple[Tri, list[str]]:
     p = f"conduct.acts[{i}]"
     if ground == "b":
-        non_political = YES if act.political_objective is False else (
-            known(act.particularly_cruel, f"{p}.particularly_cruel")
-            if act.political_objective else unknown(f"{p}.political_objective"))
-        t = all_of(negate(known(act.in_host_country, f"{p}.in_host_country")),
-                   known(act.before_admission, f"{p}.before_admission"), non_political)
-        return t, ["1F(b) needs a serious non-political crime outside the country of refuge "
-                   "before admission; particularly cruel acts are non-political even with a "
-                   "political objective."]
+        non_political = (
+            YES
+            if act.political_objective is False
+            else (
+                known(act.particularly_cruel, f"{p}.particularly_cruel")
+                if act.political_objective
+                else unknown(f"{p}.political_objective")
+            )
+        )
+        t = all_of(
+            negate(known(act.in_host_country, f"{p}.in_host_country")),
+            known(act.before_admission, f"{p}.before_admission"),
+            non_political,
+        )
+        return t, [
+            "1F(b) needs a serious non-political crime outside the country of refuge "
+            "before admission; particularly cruel acts are non-political even with a "
+            "political objective."
+        ]
     if ground == "c" and ctx.param("article_1f_c_senior_only"):
         seniors = [known(r.senior, "conduct.roles") for r in ctx.conduct.roles]
         t = any_of(*seniors) if seniors else unknown("conduct.roles")
-        return t, ["UNHCR: 1F(c) applies in principle only to persons in senior positions with an "
-                   "international dimension."]
+        return t, [
+            "UNHCR: 1F(c) applies in principle only to persons in senior positions with an "
+            "international dimension."
+        ]
     return YES, []
 
 
@@ -175,8 +200,19 @@ def analyse_act(ctx: Context, i: int, act: Act) -> ActFinding:
     ground = GROUND.get(act.category) if act.category else None
     if ground is None:
         none = unknown(f"{p}.category")
-        return ActFinding(i, act, None, none, none, none, none, NA, NA, none,
-                          ("The act's category is not recorded.",))
+        return ActFinding(
+            i,
+            act,
+            None,
+            none,
+            none,
+            none,
+            none,
+            NA,
+            NA,
+            none,
+            ("The act's category is not recorded.",),
+        )
     cond, notes = _ground_conditions(ctx, i, act, ground)
     resp, resp_why = _responsibility(ctx, i, act)
     defence, def_why = _defence(ctx, i, act)
@@ -186,8 +222,12 @@ def analyse_act(ctx: Context, i: int, act: Act) -> ActFinding:
     prop = _proportionality(ctx, i, act, ground)
     parts = [cond, resp, negate(defence), standard, negate(expiation), prop]
     if ctx.param("present_danger_required"):
-        parts.append(any_of(known(ctx.conduct.danger_to_security, "conduct.danger_to_security"),
-                            known(ctx.conduct.danger_to_community, "conduct.danger_to_community")))
+        parts.append(
+            any_of(
+                known(ctx.conduct.danger_to_security, "conduct.danger_to_security"),
+                known(ctx.conduct.danger_to_community, "conduct.danger_to_community"),
+            )
+        )
     excluded = all_of(*parts)
     label = act.id or f"act {i + 1}"
     reasons = (
@@ -197,8 +237,9 @@ def analyse_act(ctx: Context, i: int, act: Act) -> ActFinding:
         f"(needed: {threshold.replace('_', ' ')}).",
         *notes,
     )
-    return ActFinding(i, act, ground, cond, resp, defence, standard, expiation, prop, excluded,
-                      reasons)
+    return ActFinding(
+        i, act, ground, cond, resp, defence, standard, expiation, prop, excluded, reasons
+    )
 
 
 def analyse_acts(ctx: Context) -> list[ActFinding]:
@@ -218,7 +259,9 @@ def assess_exclusion(ctx: Context, findings: list[ActFinding]) -> dict[str, Step
         sid = f"exclusion.article_1f_{ground}"
         mine = [f for f in findings if f.ground == ground]
         if not mine:
-            steps[sid] = new_step(sid, Answer.NOT_APPLICABLE, none_reason, citations_for(ctx, ground))
+            steps[sid] = new_step(
+                sid, Answer.NOT_APPLICABLE, none_reason, citations_for(ctx, ground)
+            )
             continue
         t = any_of(*(f.excluded for f in mine))
         reasons = [r for f in mine for r in f.reasons]
@@ -235,42 +278,74 @@ def assess_exclusion(ctx: Context, findings: list[ActFinding]) -> dict[str, Step
         t = any_of(*relevant) if how == "any" else all_of(*relevant)
         steps[sid] = _summary(sid, t, [why], cites, [])
 
-    combine("exclusion.individual_responsibility", "responsibility", "any",
-            general + ["Rome Statute Arts 25, 28, 30"],
-            "Responsibility needs a mode of liability with knowledge and intent; mere "
-            "membership is not enough.")
-    combine("exclusion.defence_applies", "defence", "all",
-            ["UNHCR GIP 5", "Rome Statute Arts 26, 31, 33"],
-            "Duress, self-defence and lack of capacity negate responsibility; superior orders "
-            "rarely do.")
-    combine("exclusion.standard_met", "standard", "any", general,
-            "'Serious reasons for considering': clear and credible evidence, below the criminal "
-            "standard; no conviction needed.")
-    combine("exclusion.expiation", "expiation", "all", ["UNHCR GIP 5"],
-            "Expiation (sentence served, pardon, legitimate amnesty) is weighed only for 1F(b) "
-            "under the UNHCR profile.")
+    combine(
+        "exclusion.individual_responsibility",
+        "responsibility",
+        "any",
+        [*general, "Rome Statute Arts 25, 28, 30"],
+        "Responsibility needs a mode of liability with knowledge and intent; mere "
+        "membership is not enough.",
+    )
+    combine(
+        "exclusion.defence_applies",
+        "defence",
+        "all",
+        ["UNHCR GIP 5", "Rome Statute Arts 26, 31, 33"],
+        "Duress, self-defence and lack of capacity negate responsibility; superior orders "
+        "rarely do.",
+    )
+    combine(
+        "exclusion.standard_met",
+        "standard",
+        "any",
+        general,
+        "'Serious reasons for considering': clear and credible evidence, below the criminal "
+        "standard; no conviction needed.",
+    )
+    combine(
+        "exclusion.expiation",
+        "expiation",
+        "all",
+        ["UNHCR GIP 5"],
+        "Expiation (sentence served, pardon, legitimate amnesty) is weighed only for 1F(b) "
+        "under the UNHCR profile.",
+    )
     prop_cites = ["UNHCR GIP 5"] if ctx.is_unhcr else ["CJEU C-57/09 B and D"]
-    combine("exclusion.proportionality", "proportionality", "any", prop_cites,
-            "UNHCR weighs the gravity of the act against the consequences of exclusion; the EU "
-            "(B and D) and Russia do not.")
+    combine(
+        "exclusion.proportionality",
+        "proportionality",
+        "any",
+        prop_cites,
+        "UNHCR weighs the gravity of the act against the consequences of exclusion; the EU "
+        "(B and D) and Russia do not.",
+    )
     if not findings:
         excluded = NA
     else:
-        excluded = any_of(*(of_step(steps[f"exclusion.article_1f_{g}"]) for g in "abc"),
-                          *(f.excluded for f in unknown_cat))
+        excluded = any_of(
+            *(of_step(steps[f"exclusion.article_1f_{g}"]) for g in "abc"),
+            *(f.excluded for f in unknown_cat),
+        )
     if excluded.answer is Answer.NOT_APPLICABLE:
         reasons = none_reason
     elif excluded.yes:
-        reasons = ["There are serious reasons for considering that the person committed an act "
-                   "within an exclusion clause. Exclusion does not end the protection against "
-                   "refoulement under CAT, ICCPR or ECHR."]
+        reasons = [
+            "There are serious reasons for considering that the person committed an act "
+            "within an exclusion clause. Exclusion does not end the protection against "
+            "refoulement under CAT, ICCPR or ECHR."
+        ]
     elif excluded.no:
         reasons = ["The acts recorded do not meet every element of an exclusion clause."]
     else:
         reasons = ["Exclusion depends on a missing finding."]
     cites = general if not ctx.is_ru else ["RF Law Art 2"]
-    steps["exclusion.excluded"] = _summary("exclusion.excluded", excluded, reasons, cites,
-                                           [e for f in findings for e in f.act.evidence])
+    steps["exclusion.excluded"] = _summary(
+        "exclusion.excluded",
+        excluded,
+        reasons,
+        cites,
+        [e for f in findings for e in f.act.evidence],
+    )
     _side_outputs(ctx, findings, excluded)
     return steps
 

@@ -12,8 +12,12 @@ from asylon.law.logic import NO, YES, Tri, all_of, any_of, at_least, known, nega
 
 # Othman para 189 factors that the case file records; the last one counts against reliability.
 OTHMAN_FACTORS = (
-    "given", "specific", "binding_on_state", "from_state_with_good_compliance_record",
-    "verifiable_by_monitoring", "effective_torture_prevention_system",
+    "given",
+    "specific",
+    "binding_on_state",
+    "from_state_with_good_compliance_record",
+    "verifiable_by_monitoring",
+    "effective_torture_prevention_system",
 )
 ESSENTIAL = ("given", "specific", "binding_on_state", "verifiable_by_monitoring")
 
@@ -30,10 +34,16 @@ def assurance_score(a: Assurances | None) -> tuple[Tri, str]:
     score = f"Othman factors met: {favourable} of {len(OTHMAN_FACTORS) + 1}"
     t = all_of(
         *(known(getattr(a, f), f"removal.assurances.{f}") for f in ESSENTIAL),
-        known(a.from_state_with_good_compliance_record,
-              "removal.assurances.from_state_with_good_compliance_record"),
-        negate(known(a.applicant_previously_ill_treated_there,
-                     "removal.assurances.applicant_previously_ill_treated_there")),
+        known(
+            a.from_state_with_good_compliance_record,
+            "removal.assurances.from_state_with_good_compliance_record",
+        ),
+        negate(
+            known(
+                a.applicant_previously_ill_treated_there,
+                "removal.assurances.applicant_previously_ill_treated_there",
+            )
+        ),
     )
     return t, score
 
@@ -43,23 +53,43 @@ def extradition_barred(ctx: Context, steps: dict[str, Step]) -> Step:
     is_extradition = r.kind == "extradition" or ctx.procedure.kind == "extradition"
     base = ["UN Model Treaty on Extradition Art 3"]
     if not is_extradition:
-        return new_step("extradition.barred", Answer.NOT_APPLICABLE,
-                        ["No extradition request in the file."], base)
+        return new_step(
+            "extradition.barred",
+            Answer.NOT_APPLICABLE,
+            ["No extradition request in the file."],
+            base,
+        )
     thr = ctx.param("return_risk_threshold")
     f = ctx.findings
     grounds: list[tuple[str, Tri, list[str]]] = [
-        ("political offence", known(r.offence_political, "removal.offence_political"),
-         ["UN Model Treaty on Extradition Art 3(a)"]),
-        ("request made to persecute on a protected ground",
-         all_of(of_step(steps["inclusion.nexus"]), of_step(steps["inclusion.well_founded_fear"])),
-         ["UN Model Treaty on Extradition Art 3(b)"]),
-        ("torture or cruel, inhuman or degrading treatment",
-         at_least(ctx.risk.torture_or_inhuman_treatment, thr,
-                  "claim.findings.risk_of_serious_harm.torture_or_inhuman_treatment"),
-         ["UN Model Treaty on Extradition Art 3(f)"]),
-        ("no minimum fair-trial guarantees",
-         at_least(f.flagrant_denial_of_justice, thr, "claim.findings.flagrant_denial_of_justice"),
-         ["UN Model Treaty on Extradition Art 3(f)", "ICCPR Art 14"]),
+        (
+            "political offence",
+            known(r.offence_political, "removal.offence_political"),
+            ["UN Model Treaty on Extradition Art 3(a)"],
+        ),
+        (
+            "request made to persecute on a protected ground",
+            all_of(
+                of_step(steps["inclusion.nexus"]), of_step(steps["inclusion.well_founded_fear"])
+            ),
+            ["UN Model Treaty on Extradition Art 3(b)"],
+        ),
+        (
+            "torture or cruel, inhuman or degrading treatment",
+            at_least(
+                ctx.risk.torture_or_inhuman_treatment,
+                thr,
+                "claim.findings.risk_of_serious_harm.torture_or_inhuman_treatment",
+            ),
+            ["UN Model Treaty on Extradition Art 3(f)"],
+        ),
+        (
+            "no minimum fair-trial guarantees",
+            at_least(
+                f.flagrant_denial_of_justice, thr, "claim.findings.flagrant_denial_of_justice"
+            ),
+            ["UN Model Treaty on Extradition Art 3(f)", "ICCPR Art 14"],
+        ),
     ]
     reasons: list[str] = []
     if r.death_penalty_possible is None:
@@ -67,24 +97,45 @@ def extradition_barred(ctx: Context, steps: dict[str, Step]) -> Step:
     elif r.death_penalty_possible:
         sufficient, score = assurance_score(r.assurances)
         reasons.append(f"Death penalty possible; assurances: {score}.")
-        grounds.append(("death penalty without sufficient assurances", negate(sufficient),
-                        ["UN Model Treaty on Extradition Art 4(d)", "ECtHR Othman v UK"]))
+        grounds.append(
+            (
+                "death penalty without sufficient assurances",
+                negate(sufficient),
+                ["UN Model Treaty on Extradition Art 4(d)", "ECtHR Othman v UK"],
+            )
+        )
     if ctx.binds("ECE"):
-        for name, t, c in grounds[:2]:
+        for _name, _t, c in grounds[:2]:
             c.append("ECE Art 3")
         if r.death_penalty_possible:
             grounds[-1][2].append("ECE Art 11")
     if ctx.is_ru:
         nats = ctx.applicant.nationalities or []
-        grounds.append(("citizen of the Russian Federation", YES if "RU" in nats else NO,
-                        ["RF Constitution Art 61", "RF CPC Art 464(1)(1)"]))
+        grounds.append(
+            (
+                "citizen of the Russian Federation",
+                YES if "RU" in nats else NO,
+                ["RF Constitution Art 61", "RF CPC Art 464(1)(1)"],
+            )
+        )
         held = ctx.procedure.status_held
-        grounds.append(("granted asylum in the Russian Federation", YES if held else NO,
-                        ["RF CPC Art 464(1)(2)"]))
-        political = any(g.ground == "political_opinion" for fe in ctx.fears for g in (fe.grounds or []))
-        grounds.append(("persecution for political convictions",
-                        all_of(of_step(steps["inclusion.nexus"]), YES if political else NO),
-                        ["RF Constitution Art 63(2)"]))
+        grounds.append(
+            (
+                "granted asylum in the Russian Federation",
+                YES if held else NO,
+                ["RF CPC Art 464(1)(2)"],
+            )
+        )
+        political = any(
+            g.ground == "political_opinion" for fe in ctx.fears for g in (fe.grounds or [])
+        )
+        grounds.append(
+            (
+                "persecution for political convictions",
+                all_of(of_step(steps["inclusion.nexus"]), YES if political else NO),
+                ["RF Constitution Art 63(2)"],
+            )
+        )
     t = any_of(*(g[1] for g in grounds))
     met = [g for g in grounds if g[1].yes]
     if t.yes:

@@ -24,8 +24,15 @@ from asylon.law.logic import (
 )
 
 SEVERE_HARMS = frozenset(
-    {"killing", "torture", "detention", "disappearance", "sexual_violence", "death_penalty",
-     "forced_recruitment"}
+    {
+        "killing",
+        "torture",
+        "detention",
+        "disappearance",
+        "sexual_violence",
+        "death_penalty",
+        "forced_recruitment",
+    }
 )
 STATE_ACTORS = frozenset({"state", "party_controlling_state"})
 
@@ -39,8 +46,14 @@ def _refugee_definition(ctx: Context) -> list[str]:
     return out
 
 
-def _step(ctx: Context, sid: str, t: Tri, reasons: list[str], cites: list[str],
-          evidence: list[str] | None = None) -> Step:
+def _step(
+    ctx: Context,
+    sid: str,
+    t: Tri,
+    reasons: list[str],
+    cites: list[str],
+    evidence: list[str] | None = None,
+) -> Step:
     return new_step(sid, t.answer, reasons, cites, evidence, t.missing)
 
 
@@ -75,8 +88,11 @@ def no_other_nationality_protection(ctx: Context) -> Step:
     v = a.protection_of_another_nationality_available
     if v is not None:
         t = NO if v else YES
-        why = ("The protection of another nationality is available." if v
-               else "No other nationality's protection is available.")
+        why = (
+            "The protection of another nationality is available."
+            if v
+            else "No other nationality's protection is available."
+        )
     elif others:
         t = unknown("applicant.protection_of_another_nationality_available")
         why = f"The person also holds {', '.join(others)}; whether its protection is available is not recorded."
@@ -103,8 +119,10 @@ def well_founded_fear(ctx: Context) -> Step:
     ]
     cites = ["1951 Convention Art 1A(2)", "UNHCR Handbook paras 37-42"]
     if any(fe.past_persecution for fe in ctx.fears):
-        reasons.append("Past persecution is a serious indication of a well-founded fear unless "
-                       "there are good reasons to consider it will not be repeated.")
+        reasons.append(
+            "Past persecution is a serious indication of a well-founded fear unless "
+            "there are good reasons to consider it will not be repeated."
+        )
         if ctx.is_eu:
             cites.append(ctx.qd("4(4)"))
     evidence = [e for fe in ctx.fears for e in fe.evidence]
@@ -133,10 +151,16 @@ def _military_persecution(ctx: Context, i: int) -> Tri:
     if not m.refused:
         return NO
     return any_of(
-        known(m.unit_likely_to_commit_war_crimes,
-              "claim.military_service.unit_likely_to_commit_war_crimes"),
-        negate(known(m.conscientious_objection_procedure_available,
-                     "claim.military_service.conscientious_objection_procedure_available")),
+        known(
+            m.unit_likely_to_commit_war_crimes,
+            "claim.military_service.unit_likely_to_commit_war_crimes",
+        ),
+        negate(
+            known(
+                m.conscientious_objection_procedure_available,
+                "claim.military_service.conscientious_objection_procedure_available",
+            )
+        ),
     )
 
 
@@ -149,9 +173,9 @@ def _fear_persecution(ctx: Context, i: int, fear: Fear) -> Tri:
             parts.append(YES)
         elif harm in ("conscription", "prosecution") and ctx.military.refused is not None:
             parts.append(_military_persecution(ctx, i))
-        elif harm == "indiscriminate_violence" and not fear.grounds:
-            parts.append(NO)
-        elif harm == "denial_of_treatment":
+        elif (
+            harm == "indiscriminate_violence" and not fear.grounds
+        ) or harm == "denial_of_treatment":
             parts.append(NO)
         else:
             # discrimination, prosecution, other: persecution only if severe, cumulative,
@@ -171,15 +195,21 @@ def persecution(ctx: Context) -> Step:
         harms = sorted({h for f in ctx.fears for h in (f.harms or [])})
         reasons = [f"Feared harms: {', '.join(harms) or 'none'}."]
         if t.yes:
-            reasons.append("A threat to life or freedom, or a severe violation of basic human "
-                           "rights, is persecution.")
+            reasons.append(
+                "A threat to life or freedom, or a severe violation of basic human "
+                "rights, is persecution."
+            )
         elif t.no:
-            reasons.append("Generalised violence, lack of medical treatment or ordinary "
-                           "prosecution alone are not persecution.")
+            reasons.append(
+                "Generalised violence, lack of medical treatment or ordinary "
+                "prosecution alone are not persecution."
+            )
         else:
-            reasons.append("Whether discrimination, prosecution or the other harms recorded are "
-                           "severe, cumulative or discriminatory enough is a finding not in the "
-                           "case file.")
+            reasons.append(
+                "Whether discrimination, prosecution or the other harms recorded are "
+                "severe, cumulative or discriminatory enough is a finding not in the "
+                "case file."
+            )
     cites = ["1951 Convention Art 1A(2)", "UNHCR Handbook paras 51-60"]
     if ctx.is_eu:
         cites.append(ctx.qd("9"))
@@ -205,16 +235,19 @@ def convention_ground(ctx: Context) -> Step:
         t = any_of(*(_fear_ground(ctx, i, f) for i, f in enumerate(ctx.fears)))
         named = sorted({(g.ground, bool(g.imputed)) for f in ctx.fears for g in (f.grounds or [])})
         reasons = [
-            "Grounds: " + (", ".join(f"{g}{' (imputed)' if imp else ''}" for g, imp in named)
-                           or "none named") + "."
+            "Grounds: "
+            + (", ".join(f"{g}{' (imputed)' if imp else ''}" for g, imp in named) or "none named")
+            + "."
         ]
     cites = ["1951 Convention Art 1A(2)"]
     if ctx.is_eu:
         cites += [ctx.qd("10")]
     if any(_ez_presumption(ctx, f) for f in ctx.fears):
-        reasons.append("Refusal of military service in a conflict where the unit would commit "
-                       "war crimes: strong presumption of a connection with a Convention ground "
-                       "(imputed political opinion).")
+        reasons.append(
+            "Refusal of military service in a conflict where the unit would commit "
+            "war crimes: strong presumption of a connection with a Convention ground "
+            "(imputed political opinion)."
+        )
         cites += [ctx.qd("9(2)(e)"), "CJEU C-238/19 EZ"]
     return _step(ctx, "inclusion.convention_ground", t, reasons, cites)
 
@@ -231,8 +264,10 @@ def nexus(ctx: Context) -> Step:
             for i, fe in enumerate(ctx.fears)
         ]
         t = all_of(any_of(*per_fear), known(f.credible, "claim.findings.credible"))
-    reasons = ["A feared persecutory harm and a Convention ground must be linked in the same "
-               "fear; the account must be credible."]
+    reasons = [
+        "A feared persecutory harm and a Convention ground must be linked in the same "
+        "fear; the account must be credible."
+    ]
     cites = ["1951 Convention Art 1A(2)"]
     if ctx.is_eu:
         cites.append(ctx.qd("9(3)"))
@@ -252,8 +287,10 @@ def state_protection_lacking(ctx: Context) -> Step:
         reasons = ["Finding: state protection is " + ("available." if v else "not available.")]
     elif actors & STATE_ACTORS:
         t = YES
-        reasons = ["The feared actor is the state or a party controlling it: protection is "
-                   "presumed unavailable."]
+        reasons = [
+            "The feared actor is the state or a party controlling it: protection is "
+            "presumed unavailable."
+        ]
     else:
         t = unknown("claim.findings.state_protection_available")
         reasons = ["Non-state or unknown actor, and no finding on state protection."]
@@ -268,21 +305,33 @@ def no_internal_protection(ctx: Context) -> Step:
     only where the profile applies it."""
     cites = ["UNHCR GIP 4"] + ([ctx.qd("8")] if ctx.is_eu else [])
     if not ctx.param("internal_protection_applies"):
-        return new_step("inclusion.no_internal_protection", Answer.NOT_APPLICABLE,
-                        ["This profile does not apply an internal protection alternative."], cites)
+        return new_step(
+            "inclusion.no_internal_protection",
+            Answer.NOT_APPLICABLE,
+            ["This profile does not apply an internal protection alternative."],
+            cites,
+        )
     ip = ctx.findings.internal_protection
     actors = {fe.actor.kind if fe.actor else None for fe in ctx.fears}
     if ip is not None and (ip.safe is not None or ip.reasonable is not None):
-        t = negate(all_of(known(ip.safe, "claim.findings.internal_protection.safe"),
-                          known(ip.reasonable, "claim.findings.internal_protection.reasonable")))
+        t = negate(
+            all_of(
+                known(ip.safe, "claim.findings.internal_protection.safe"),
+                known(ip.reasonable, "claim.findings.internal_protection.reasonable"),
+            )
+        )
         area = ip.area.place if ip.area and ip.area.place else "the proposed area"
-        reasons = [f"Internal protection in {area}: safe "
-                   f"{'yes' if ip.safe else 'no' if ip.safe is False else 'not recorded'}, "
-                   f"reasonable {'yes' if ip.reasonable else 'no' if ip.reasonable is False else 'not recorded'}."]
+        reasons = [
+            f"Internal protection in {area}: safe "
+            f"{'yes' if ip.safe else 'no' if ip.safe is False else 'not recorded'}, "
+            f"reasonable {'yes' if ip.reasonable else 'no' if ip.reasonable is False else 'not recorded'}."
+        ]
     elif actors and actors <= STATE_ACTORS:
         t = YES
-        reasons = ["The persecutor is the state: an internal protection alternative is normally "
-                   "not available (GIP 4 para 7)."]
+        reasons = [
+            "The persecutor is the state: an internal protection alternative is normally "
+            "not available (GIP 4 para 7)."
+        ]
     else:
         t = unknown("claim.findings.internal_protection")
         reasons = ["No finding on an internal protection alternative."]
@@ -302,21 +351,28 @@ def article_1d(ctx: Context) -> tuple[Step, Step]:
     palestinian = "PS" in (a.nationalities or []) or bool(a.stateless)
     if a.unrwa_registered is None and palestinian:
         bar = ipso = unknown("applicant.unrwa_registered")
-        why = "Stateless or Palestinian: whether the person is registered with UNRWA is not recorded."
+        why = (
+            "Stateless or Palestinian: whether the person is registered with UNRWA is not recorded."
+        )
     elif not a.unrwa_registered:
         bar = ipso = NA
         why = "Not a person receiving UNRWA protection or assistance."
     else:
-        ceased = known(a.unrwa_assistance_ceased_involuntarily,
-                       "applicant.unrwa_assistance_ceased_involuntarily")
+        ceased = known(
+            a.unrwa_assistance_ceased_involuntarily,
+            "applicant.unrwa_assistance_ceased_involuntarily",
+        )
         bar, ipso = negate(ceased), ceased
-        why = {Answer.YES: "UNRWA assistance ceased for reasons beyond the person's control: "
-                           "ipso facto entitled to the Convention's benefits (El Kott).",
-               Answer.NO: "UNRWA protection or assistance is still available: Art 1D applies.",
-               Answer.UNKNOWN: "Whether UNRWA assistance ceased involuntarily is not recorded."}[
-            ceased.answer]
-    return (_step(ctx, "inclusion.article_1d", bar, [why], cites),
-            _step(ctx, "inclusion.article_1d_ipso_facto", ipso, [why], cites))
+        why = {
+            Answer.YES: "UNRWA assistance ceased for reasons beyond the person's control: "
+            "ipso facto entitled to the Convention's benefits (El Kott).",
+            Answer.NO: "UNRWA protection or assistance is still available: Art 1D applies.",
+            Answer.UNKNOWN: "Whether UNRWA assistance ceased involuntarily is not recorded.",
+        }[ceased.answer]
+    return (
+        _step(ctx, "inclusion.article_1d", bar, [why], cites),
+        _step(ctx, "inclusion.article_1d_ipso_facto", ipso, [why], cites),
+    )
 
 
 def article_1e(ctx: Context) -> Step:
@@ -325,10 +381,17 @@ def article_1e(ctx: Context) -> Step:
     v = ctx.applicant.rights_of_national_in_residence_country
     cites = ["1951 Convention Art 1E"] + ([ctx.qd("12(1)(b)")] if ctx.is_eu else [])
     if v is None:
-        return new_step("inclusion.article_1e", Answer.NOT_APPLICABLE,
-                        ["No indication of national-like status in a country of residence."], cites)
-    why = ("The person has the rights and obligations of a national in the country of residence."
-           if v else "The person does not have national-like status in a country of residence.")
+        return new_step(
+            "inclusion.article_1e",
+            Answer.NOT_APPLICABLE,
+            ["No indication of national-like status in a country of residence."],
+            cites,
+        )
+    why = (
+        "The person has the rights and obligations of a national in the country of residence."
+        if v
+        else "The person does not have national-like status in a country of residence."
+    )
     return new_step("inclusion.article_1e", Answer.YES if v else Answer.NO, [why], cites)
 
 
@@ -343,14 +406,29 @@ def refugee(ctx: Context, steps: dict[str, Step]) -> Step:
         t = all_of(tri("inclusion.outside_country"), *bars)
         reasons = ["Ipso facto refugee under Art 1D second paragraph."]
     else:
-        t = all_of(*(tri(s) for s in (
-            "inclusion.outside_country", "inclusion.no_other_nationality_protection",
-            "inclusion.well_founded_fear", "inclusion.persecution", "inclusion.convention_ground",
-            "inclusion.nexus", "inclusion.state_protection_lacking",
-            "inclusion.no_internal_protection")), *bars)
-        failed = [s.id.split(".")[1].replace("_", " ") for s in steps.values()
-                  if s.id.startswith("inclusion.") and s.answer is Answer.NO
-                  and s.id not in ("inclusion.article_1d", "inclusion.article_1e")]
+        t = all_of(
+            *(
+                tri(s)
+                for s in (
+                    "inclusion.outside_country",
+                    "inclusion.no_other_nationality_protection",
+                    "inclusion.well_founded_fear",
+                    "inclusion.persecution",
+                    "inclusion.convention_ground",
+                    "inclusion.nexus",
+                    "inclusion.state_protection_lacking",
+                    "inclusion.no_internal_protection",
+                )
+            ),
+            *bars,
+        )
+        failed = [
+            s.id.split(".")[1].replace("_", " ")
+            for s in steps.values()
+            if s.id.startswith("inclusion.")
+            and s.answer is Answer.NO
+            and s.id not in ("inclusion.article_1d", "inclusion.article_1e")
+        ]
         if t.yes:
             reasons = ["Every element of the refugee definition is met."]
         elif t.no:
@@ -362,9 +440,16 @@ def refugee(ctx: Context, steps: dict[str, Step]) -> Step:
 
 def assess_inclusion(ctx: Context) -> dict[str, Step]:
     steps = [
-        outside_country(ctx), no_other_nationality_protection(ctx), well_founded_fear(ctx),
-        persecution(ctx), convention_ground(ctx), nexus(ctx), state_protection_lacking(ctx),
-        no_internal_protection(ctx), *article_1d(ctx), article_1e(ctx),
+        outside_country(ctx),
+        no_other_nationality_protection(ctx),
+        well_founded_fear(ctx),
+        persecution(ctx),
+        convention_ground(ctx),
+        nexus(ctx),
+        state_protection_lacking(ctx),
+        no_internal_protection(ctx),
+        *article_1d(ctx),
+        article_1e(ctx),
     ]
     out = {s.id: s for s in steps}
     out["inclusion.refugee"] = refugee(ctx, out)

@@ -15,8 +15,12 @@ def article_31(ctx: Context, steps: dict[str, Step]) -> Step:
     offences = ctx.removal.administrative_offences
     cites = ["1951 Convention Art 31(1)"] + (["RF CAO Art 18.8"] if ctx.is_ru else [])
     if not offences and not ctx.applicant.entered_irregularly:
-        return new_step("penalties.article_31_applies", Answer.NOT_APPLICABLE,
-                        ["No irregular entry or immigration offence recorded."], cites)
+        return new_step(
+            "penalties.article_31_applies",
+            Answer.NOT_APPLICABLE,
+            ["No irregular entry or immigration offence recorded."],
+            cites,
+        )
     applied = ctx.procedure.applied_on
     prompt: list[Tri] = []
     notes = []
@@ -27,19 +31,28 @@ def article_31(ctx: Context, steps: dict[str, Step]) -> Step:
             prompt.append(unknown("procedure.applied_on"))
         elif applied <= o.on:
             prompt.append(YES)
-            notes.append(f"Offence {o.article or ''} on {o.on} was penalised after the application "
-                         f"of {applied}.")
+            notes.append(
+                f"Offence {o.article or ''} on {o.on} was penalised after the application "
+                f"of {applied}."
+            )
         else:
             prompt.append(NO)
-            notes.append(f"Offence {o.article or ''} on {o.on} preceded the application of "
-                         f"{applied}: the person had not yet presented to the authorities.")
+            notes.append(
+                f"Offence {o.article or ''} on {o.on} preceded the application of "
+                f"{applied}: the person had not yet presented to the authorities."
+            )
     t = all_of(of_step(steps["inclusion.refugee"]), *prompt)
-    notes.append("'Coming directly' and 'good cause' are not recorded in asylon.case/1; UNHCR "
-                 "reads the first to include transit and the need for protection as good cause.")
+    notes.append(
+        "'Coming directly' and 'good cause' are not recorded in asylon.case/1; UNHCR "
+        "reads the first to include transit and the need for protection as good cause."
+    )
     if t.yes:
         ctx.side("ART31_NO_PENALTY")
-        ctx.flag("LAW_UNCERTAIN", "Art 31: 'coming directly' and 'good cause' are presumed "
-                 "from the refugee finding; confirm them.")
+        ctx.flag(
+            "LAW_UNCERTAIN",
+            "Art 31: 'coming directly' and 'good cause' are presumed "
+            "from the refugee finding; confirm them.",
+        )
     return new_step("penalties.article_31_applies", t.answer, notes, cites, None, t.missing)
 
 
@@ -50,13 +63,19 @@ def removal_order_compatible(ctx: Context, return_step: Step) -> Step:
     cites = ["RF CAO Art 18.8"] if ctx.is_ru else []
     cites.append("ECtHR L.M. and Others v Russia" if ctx.is_ru else "1951 Convention Art 33(1)")
     if not ordered:
-        return new_step("penalties.removal_order_compatible", Answer.NOT_APPLICABLE,
-                        ["No removal order recorded."], cites)
+        return new_step(
+            "penalties.removal_order_compatible",
+            Answer.NOT_APPLICABLE,
+            ["No removal order recorded."],
+            cites,
+        )
     barred = of_step(return_step)
     t = negate(barred) if barred.answer is not Answer.NOT_APPLICABLE else YES
     if t.no:
-        reasons = [f"Removal ordered under {', '.join(o.article or 'an offence' for o in ordered)} "
-                   "while return is barred: the order cannot lawfully be executed."]
+        reasons = [
+            f"Removal ordered under {', '.join(o.article or 'an offence' for o in ordered)} "
+            "while return is barred: the order cannot lawfully be executed."
+        ]
         for note in ctx.profile.practice:
             if note["applies_to"].get("removal_ordered") and ctx.day >= note["since"]:
                 ctx.flag("PRACTICE_DIVERGES", f"{note['message']} ({note['reference']})")
@@ -64,5 +83,4 @@ def removal_order_compatible(ctx: Context, return_step: Step) -> Step:
         reasons = ["No return bar prevents execution of the removal order."]
     else:
         reasons = ["Whether the removal order can be executed depends on a missing finding."]
-    return new_step("penalties.removal_order_compatible", t.answer, reasons, cites, None,
-                    t.missing)
+    return new_step("penalties.removal_order_compatible", t.answer, reasons, cites, None, t.missing)
