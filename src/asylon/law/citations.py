@@ -26,6 +26,7 @@ INSTRUMENTS: dict[str, str] = {
     "QD 2004/83/EC": "Qualification Directive 2004/83/EC",
     "QD 2011/95/EU": "Qualification Directive (recast) 2011/95/EU",
     "QR 2024/1347": "Qualification Regulation (EU) 2024/1347",
+    "APD 2005/85/EC": "Asylum Procedures Directive 2005/85/EC",
     "APD 2013/32/EU": "Asylum Procedures Directive (recast) 2013/32/EU",
     "APR 2024/1348": "Asylum Procedure Regulation (EU) 2024/1348",
     "Return Directive": "Return Directive 2008/115/EC",

@@ -23,6 +23,7 @@ from asylon.law.facts import (
     Removal,
     SeriousHarmRisk,
 )
+from asylon.law.logic import Tri
 from asylon.law.parameters import Profile
 
 # Directive 2004/83/EC lettered its definitions differently from the 2011 recast.
@@ -48,6 +49,10 @@ class Context:
     side_outputs: list[str] = field(default_factory=list)
     readings: list[DangerReading] = field(default_factory=list)
     _danger_cache: dict[str, DangerReading | None] = field(default_factory=dict)
+    _params: dict[str, Any] = field(default_factory=dict)
+    _binds: dict[str, bool] = field(default_factory=dict)
+    _qd_prefix: str | None = None
+    memo: dict[tuple[str, int], Tri] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         c = self.case
@@ -66,18 +71,24 @@ class Context:
 
     def param(self, name: str) -> Any:
         """A parameter's value on the decision date; unverified values raise LAW_UNCERTAIN."""
+        if name in self._params:
+            return self._params[name]
         v = self.profile.param(name, self.day)
         if not v.verified:
             self.flag(
                 "LAW_UNCERTAIN",
                 f"{name.replace('_', ' ')}: {v.reference} (not verified against the primary text)",
             )
+        self._params[name] = v.value
         return v.value
 
     def binds(self, instrument: str) -> bool:
+        if instrument in self._binds:
+            return self._binds[instrument]
         v = self.profile.instrument(instrument, self.day)
         if v is not None and not v.verified:
             self.flag("LAW_UNCERTAIN", f"{instrument}: {v.reference}")
+        self._binds[instrument] = v is not None
         return v is not None
 
     @property
@@ -94,16 +105,23 @@ class Context:
 
     def qd(self, article: str) -> str:
         """Cite a Qualification Directive article under the instrument in force on the date."""
-        if self.profile.binds("QR", self.day):
-            self.flag(
-                "LAW_UNCERTAIN",
-                "The Qualification Regulation (EU) 2024/1347 replaced the "
-                "Directive on 1 July 2026; article correspondence is not verified.",
-            )
+        if self._qd_prefix is None:
+            if self.binds("QR"):
+                self.flag(
+                    "LAW_UNCERTAIN",
+                    "The Qualification Regulation (EU) 2024/1347 replaced the Directive on 1 July "
+                    "2026; article correspondence is not verified.",
+                )
+                self._qd_prefix = "QR"
+            elif self.binds("QD_2011"):
+                self._qd_prefix = "QD 2011/95/EU Art "
+            else:
+                self._qd_prefix = "QD 2004/83/EC Art "
+        if self._qd_prefix == "QR":
             return f"QR 2024/1347 (QD Art {article} equivalent)"
-        if self.profile.binds("QD_2011", self.day):
-            return f"QD 2011/95/EU Art {article}"
-        return f"QD 2004/83/EC Art {_QD_2004.get(article, article)}"
+        if self._qd_prefix.startswith("QD 2004"):
+            return self._qd_prefix + _QD_2004.get(article, article)
+        return self._qd_prefix + article
 
     def apd(self, article: str) -> str:
         if self.profile.binds("APR", self.day):

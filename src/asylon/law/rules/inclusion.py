@@ -165,6 +165,13 @@ def _military_persecution(ctx: Context, i: int) -> Tri:
 
 
 def _fear_persecution(ctx: Context, i: int, fear: Fear) -> Tri:
+    key = ("persecution", i)
+    if key not in ctx.memo:
+        ctx.memo[key] = _fear_persecution_uncached(ctx, i, fear)
+    return ctx.memo[key]
+
+
+def _fear_persecution_uncached(ctx: Context, i: int, fear: Fear) -> Tri:
     if fear.harms is None:
         return unknown(f"claim.fears[{i}].harms")
     parts: list[Tri] = []
@@ -219,6 +226,13 @@ def persecution(ctx: Context) -> Step:
 
 
 def _fear_ground(ctx: Context, i: int, fear: Fear) -> Tri:
+    key = ("ground", i)
+    if key not in ctx.memo:
+        ctx.memo[key] = _fear_ground_uncached(ctx, i, fear)
+    return ctx.memo[key]
+
+
+def _fear_ground_uncached(ctx: Context, i: int, fear: Fear) -> Tri:
     if _ez_presumption(ctx, fear):
         return YES
     if fear.grounds is None:
@@ -401,27 +415,36 @@ def refugee(ctx: Context, steps: dict[str, Step]) -> Step:
     def tri(sid: str) -> Tri:
         return of_step(steps[sid])
 
-    bars = [negate(tri("inclusion.article_1d")), negate(tri("inclusion.article_1e"))]
-    if steps["inclusion.article_1d_ipso_facto"].answer is Answer.YES:
-        t = all_of(tri("inclusion.outside_country"), *bars)
-        reasons = ["Ipso facto refugee under Art 1D second paragraph."]
-    else:
-        t = all_of(
-            *(
-                tri(s)
-                for s in (
-                    "inclusion.outside_country",
-                    "inclusion.no_other_nationality_protection",
-                    "inclusion.well_founded_fear",
-                    "inclusion.persecution",
-                    "inclusion.convention_ground",
-                    "inclusion.nexus",
-                    "inclusion.state_protection_lacking",
-                    "inclusion.no_internal_protection",
-                )
-            ),
-            *bars,
-        )
+    no_1e = negate(tri("inclusion.article_1e"))
+    # Two routes (Art 1D second paragraph, or Art 1A(2)); an unknown route keeps the answer open.
+    ipso_route = all_of(
+        tri("inclusion.outside_country"), tri("inclusion.article_1d_ipso_facto"), no_1e
+    )
+    if steps["inclusion.article_1d_ipso_facto"].answer is Answer.NOT_APPLICABLE:
+        ipso_route = NA
+    regular = all_of(
+        *(
+            tri(s)
+            for s in (
+                "inclusion.outside_country",
+                "inclusion.no_other_nationality_protection",
+                "inclusion.well_founded_fear",
+                "inclusion.persecution",
+                "inclusion.convention_ground",
+                "inclusion.nexus",
+                "inclusion.state_protection_lacking",
+                "inclusion.no_internal_protection",
+            )
+        ),
+        negate(tri("inclusion.article_1d")),
+        no_1e,
+    )
+    t = any_of(ipso_route, regular)
+    if ipso_route.yes:
+        reasons = ["Ipso facto refugee under Art 1D second paragraph (El Kott)."]
+    elif t.yes:
+        reasons = ["Every element of the refugee definition is met."]
+    elif t.no:
         failed = [
             s.id.split(".")[1].replace("_", " ")
             for s in steps.values()
@@ -429,12 +452,14 @@ def refugee(ctx: Context, steps: dict[str, Step]) -> Step:
             and s.answer is Answer.NO
             and s.id not in ("inclusion.article_1d", "inclusion.article_1e")
         ]
-        if t.yes:
-            reasons = ["Every element of the refugee definition is met."]
-        elif t.no:
-            reasons = ["Not met: " + (", ".join(failed) or "an Art 1D or 1E clause applies") + "."]
-        else:
-            reasons = ["An element of the refugee definition depends on a missing finding."]
+        barred = [
+            s.id.split(".")[1].replace("_", " ")
+            for s in steps.values()
+            if s.id in ("inclusion.article_1d", "inclusion.article_1e") and s.answer is Answer.YES
+        ]
+        reasons = ["Not met: " + ", ".join(failed + barred) + "."]
+    else:
+        reasons = ["An element of the refugee definition depends on a missing finding."]
     return _step(ctx, "inclusion.refugee", t, reasons, _refugee_definition(ctx))
 
 
