@@ -9,9 +9,11 @@ penalties; STEP 12 status, cessation and deadlines. Pure: no I/O, no clock.
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import Any
 
 from asylon import __version__
+from asylon.law.calendar import add_period
 from asylon.law.context import Context
 from asylon.law.determination import Answer, Determination, Step, new_step
 from asylon.law.evidence import CountryEvidence
@@ -41,7 +43,9 @@ STATUS_OF_OUTCOME = {
 }
 
 
+@cache
 def rules_version() -> str:
+    """The package version and a digest of the jurisdiction parameter files."""
     return f"{__version__}+{rules_digest()}"
 
 
@@ -296,7 +300,7 @@ def _status(ctx: Context, outcome: str) -> tuple[dict[str, Any] | None, dict[str
     if not v.verified:
         ctx.flag("LAW_UNCERTAIN", f"Status terms: {v.reference} (not verified).")
     spec = v.value
-    until = deadlines.add_period(ctx.day, spec["duration"]) if spec["duration"] else None
+    until = add_period(ctx.day, spec["duration"]) if spec["duration"] else None
     status = {
         "code": spec["code"],
         "valid_from": ctx.day.isoformat(),

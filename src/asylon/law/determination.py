@@ -217,34 +217,36 @@ def new_step(
     evidence: list[str] | None = None,
     missing: tuple[str, ...] = (),
 ) -> Step:
-    """A step with its question; missing fields are kept only when the answer is unknown."""
+    """A step; the fields that made it unknown are kept only when the answer is unknown."""
     return Step(
-        id=step_id,
-        question=QUESTIONS[step_id],
-        answer=answer,
-        reasons=reasons,
-        citations=citations,
-        evidence=evidence or [],
-        missing=list(missing) if answer is Answer.UNKNOWN else [],
+        step_id,
+        answer,
+        reasons,
+        citations,
+        evidence or [],
+        missing if answer is Answer.UNKNOWN else (),
     )
 
 
 @dataclass(slots=True)
 class Step:
-    """One answered legal question."""
+    """One answered legal question (its question text is ``QUESTIONS[id]``)."""
 
     id: str
-    question: str
     answer: Answer
     reasons: list[str] = field(default_factory=list)
     citations: list[str] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
+    missing: tuple[str, ...] = ()
+
+    @property
+    def question(self) -> str:
+        return QUESTIONS[self.id]
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
-            "question": self.question,
+            "question": QUESTIONS[self.id],
             "answer": self.answer.value,
             "reasons": self.reasons,
             "citations": list(dict.fromkeys(self.citations)),

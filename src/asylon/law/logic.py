@@ -101,6 +101,9 @@ def strength_at_least(strength: str | None, threshold: str, field: str) -> Tri:
     return YES if STRENGTHS.index(strength) >= STRENGTHS.index(threshold) else NO
 
 
+_CONST = {Answer.YES: YES, Answer.NO: NO, Answer.NOT_APPLICABLE: NA}
+
+
 def of_step(step: Step) -> Tri:
     """A step's answer as a Tri, keeping the fields that made it unknown."""
-    return Tri(step.answer, tuple(step.missing))
+    return _CONST.get(step.answer) or Tri(step.answer, step.missing)

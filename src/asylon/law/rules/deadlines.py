@@ -9,31 +9,11 @@ the safe one.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
-
+from asylon.law.calendar import add_period, add_working_days
 from asylon.law.context import Context
-
-
-def add_period(start: date, period: dict[str, int]) -> date:
-    """``start`` plus a period such as ``{"months": 1}`` (calendar arithmetic)."""
-    return start + relativedelta(
-        years=period.get("years", 0),
-        months=period.get("months", 0),
-        weeks=period.get("weeks", 0),
-        days=period.get("days", 0),
-    )
-
-
-def add_working_days(start: date, n: int) -> date:
-    day = start
-    while n > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            n -= 1
-    return day
 
 
 def _deadline(ctx: Context, kind: str, due: date, basis: str, cites: list[str]) -> dict[str, Any]:

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dateutil.relativedelta import relativedelta
-
+from asylon.law.calendar import add_months
 from asylon.law.context import Context
 from asylon.law.determination import Answer, Step, new_step
 from asylon.law.facts import Act
@@ -108,7 +107,7 @@ def _overlaps(role: object, act: Act) -> bool:
 def _defence(ctx: Context, i: int, act: Act) -> tuple[Tri, str]:
     """Grounds negating responsibility (GIP 5 BN paras 64-75; Rome Statute Arts 26, 31, 33)."""
     born = ctx.applicant.born
-    if born is not None and act.from_ is not None and act.from_ < born + relativedelta(years=18):
+    if born is not None and act.from_ is not None and act.from_ < add_months(born, 12 * 18):
         return YES, "under 18 at the time: lack of capacity"
     if act.defences_accepted is None:
         return unknown(f"conduct.acts[{i}].defences_accepted"), "defences not recorded"
