@@ -62,30 +62,40 @@ def negate(t: Tri) -> Tri:
     return t
 
 
+_Y, _N, _U = Answer.YES, Answer.NO, Answer.UNKNOWN
+
+
+def _merge(unknowns: list[Tri]) -> Tri:
+    if len(unknowns) == 1:
+        return unknowns[0]
+    fields: dict[str, None] = {}
+    for t in unknowns:
+        fields.update(dict.fromkeys(t.missing))
+    return Tri(_U, tuple(fields))
+
+
 def all_of(*items: Tri) -> Tri:
     """Kleene AND; not_applicable elements are ignored."""
-    missing: list[str] = []
-    any_unknown = False
+    unknowns: list[Tri] = []
     for t in items:
-        if t.answer is Answer.NO:
+        a = t.answer
+        if a is _N:
             return NO
-        if t.answer is Answer.UNKNOWN:
-            any_unknown = True
-            missing.extend(t.missing)
-    return Tri(Answer.UNKNOWN, tuple(dict.fromkeys(missing))) if any_unknown else YES
+        if a is _U:
+            unknowns.append(t)
+    return _merge(unknowns) if unknowns else YES
 
 
 def any_of(*items: Tri) -> Tri:
     """Kleene OR; not_applicable elements are ignored; empty is no."""
-    missing: list[str] = []
-    any_unknown = False
+    unknowns: list[Tri] = []
     for t in items:
-        if t.answer is Answer.YES:
+        a = t.answer
+        if a is _Y:
             return YES
-        if t.answer is Answer.UNKNOWN:
-            any_unknown = True
-            missing.extend(t.missing)
-    return Tri(Answer.UNKNOWN, tuple(dict.fromkeys(missing))) if any_unknown else NO
+        if a is _U:
+            unknowns.append(t)
+    return _merge(unknowns) if unknowns else NO
 
 
 def at_least(level: str | None, threshold: str, field: str) -> Tri:

@@ -251,9 +251,15 @@ def _summary(sid: str, t: Tri, reasons: list[str], cites: list[str], evidence: l
 
 def assess_exclusion(ctx: Context, findings: list[ActFinding]) -> dict[str, Step]:
     """The exclusion steps, and the review and referral side outputs they call for."""
-    steps: dict[str, Step] = {}
     none_reason = ["No act in the file indicates an exclusion ground."]
     general = ["UNHCR GIP 5"] if not ctx.is_eu else [ctx.qd("12(2)"), ctx.qd("12(3)")]
+    if not findings:
+        _side_outputs(ctx, findings, NA)
+        return {
+            sid: new_step(sid, Answer.NOT_APPLICABLE, none_reason, cites)
+            for sid, cites in _no_act_citations(ctx, general)
+        }
+    steps: dict[str, Step] = {}
     for ground in ("a", "b", "c"):
         sid = f"exclusion.article_1f_{ground}"
         mine = [f for f in findings if f.ground == ground]
@@ -347,6 +353,24 @@ def assess_exclusion(ctx: Context, findings: list[ActFinding]) -> dict[str, Step
     )
     _side_outputs(ctx, findings, excluded)
     return steps
+
+
+def _no_act_citations(ctx: Context, general: list[str]) -> list[tuple[str, list[str]]]:
+    """The exclusion steps and their citations when no act is recorded."""
+    return [
+        ("exclusion.article_1f_a", citations_for(ctx, "a")),
+        ("exclusion.article_1f_b", citations_for(ctx, "b")),
+        ("exclusion.article_1f_c", citations_for(ctx, "c")),
+        ("exclusion.individual_responsibility", [*general, "Rome Statute Arts 25, 28, 30"]),
+        ("exclusion.defence_applies", ["UNHCR GIP 5", "Rome Statute Arts 26, 31, 33"]),
+        ("exclusion.standard_met", general),
+        ("exclusion.expiation", ["UNHCR GIP 5"]),
+        (
+            "exclusion.proportionality",
+            ["UNHCR GIP 5"] if ctx.is_unhcr else ["CJEU C-57/09 B and D"],
+        ),
+        ("exclusion.excluded", general if not ctx.is_ru else ["RF Law Art 2"]),
+    ]
 
 
 def _side_outputs(ctx: Context, findings: list[ActFinding], excluded: Tri) -> None:
