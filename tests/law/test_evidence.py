@@ -43,6 +43,8 @@ def test_mere_presence_in_aleppo_gives_temporary_asylum_and_bars_return() -> Non
     assert det["country_evidence"][0]["place"] == "SY02"
     steps = {s["id"]: s["answer"] for s in det["steps"]}
     assert steps["penalties.removal_order_compatible"] == "no"
+    order = next(s for s in det["steps"] if s["id"] == "penalties.removal_order_compatible")
+    assert any("18.8(3)" in r and "removal mandatory" in r for r in order["reasons"])
     assert {d["kind"]: d["due"] for d in det["deadlines"]} == {
         "appeal": "2017-01-06",
         "renewal": "2017-12-06",

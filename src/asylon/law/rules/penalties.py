@@ -60,6 +60,7 @@ def removal_order_compatible(ctx: Context, return_step: Step) -> Step:
     """A removal ordered for an immigration offence (RF CAO 18.8 parts 1.1, 3, 3.1) cannot be
     executed where return is barred (L.M. and Others; S.K.; M.D. and Others v Russia)."""
     ordered = [o for o in ctx.removal.administrative_offences if o.removal_ordered]
+    reasons_parts: list[str] = []
     cites = ["RF CAO Art 18.8"] if ctx.is_ru else []
     cites.append("ECtHR L.M. and Others v Russia" if ctx.is_ru else "1951 Convention Art 33(1)")
     if not ordered:
@@ -69,6 +70,10 @@ def removal_order_compatible(ctx: Context, return_step: Step) -> Step:
             ["No removal order recorded."],
             cites,
         )
+    for o in ordered:
+        part_note = _cao_part(ctx, o.article)
+        if part_note:
+            reasons_parts.append(part_note)
     barred = of_step(return_step)
     t = negate(barred) if barred.answer is not Answer.NOT_APPLICABLE else YES
     if t.no:
@@ -83,4 +88,28 @@ def removal_order_compatible(ctx: Context, return_step: Step) -> Step:
         reasons = ["No return bar prevents execution of the removal order."]
     else:
         reasons = ["Whether the removal order can be executed depends on a missing finding."]
-    return new_step("penalties.removal_order_compatible", t.answer, reasons, cites, None, t.missing)
+    return new_step(
+        "penalties.removal_order_compatible",
+        t.answer,
+        reasons + reasons_parts,
+        cites,
+        None,
+        t.missing,
+    )
+
+
+def _cao_part(ctx: Context, article: str | None) -> str | None:
+    """What the CAO 18.8 part provides: fine range and whether removal is mandatory."""
+    table = ctx.profile.tables.get("cao_18_8_parts") if ctx.is_ru else None
+    part = table["parts"].get(article) if table and article else None
+    if part is None:
+        return None
+    if part["tag"] == "?":
+        ctx.flag("LAW_UNCERTAIN", f"CAO Art {article}: the sanction is not verified.")
+        return f"CAO Art {article} ({part['conduct']}): sanction not verified."
+    low, high = part["fine"]
+    return (
+        f"CAO Art {article} ({part['conduct']}): fine RUB {low:,}-{high:,}, removal "
+        f"{part['removal']} (amounts and mandatory removal are standard knowledge, not verified "
+        "against the current text)."
+    )
