@@ -3,55 +3,20 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, get_args
 
 from hypothesis import strategies as st
+
+from asylon.law import facts
 
 LEVEL = st.sampled_from(["none", "remote", "reasonable_likelihood", "substantial"])
 MAYBE_LEVEL = st.none() | LEVEL
 MAYBE_BOOL = st.none() | st.booleans()
-HARMS = [
-    "killing",
-    "torture",
-    "detention",
-    "disappearance",
-    "conscription",
-    "forced_recruitment",
-    "sexual_violence",
-    "prosecution",
-    "discrimination",
-    "indiscriminate_violence",
-    "death_penalty",
-    "denial_of_treatment",
-    "other",
-]
-GROUNDS = ["race", "religion", "nationality", "particular_social_group", "political_opinion"]
-CATEGORIES = [
-    "crime_against_peace",
-    "war_crime",
-    "crime_against_humanity",
-    "serious_non_political_crime",
-    "acts_contrary_to_un_purposes",
-    "terrorist_group_participation",
-]
-MODES = [
-    "commission",
-    "ordering",
-    "instigation",
-    "aiding_abetting",
-    "superior_responsibility",
-    "common_purpose",
-]
-KINDS = [
-    "refugee_status",
-    "temporary_asylum",
-    "political_asylum",
-    "international_protection",
-    "mandate_rsd",
-    "status_review",
-    "removal",
-    "extradition",
-]
+HARMS = list(get_args(facts.Harm))
+GROUNDS = list(get_args(facts.Ground))
+CATEGORIES = list(get_args(facts.ActCategory))
+MODES = list(get_args(facts.Mode))
+KINDS = list(get_args(facts.ProcedureKind))
 
 
 def _d(day: date) -> str:

@@ -6,6 +6,7 @@ The context also collects flags and side outputs as the rules raise them, in ord
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -140,6 +141,13 @@ class Context:
         if label.startswith("QD Art "):
             return self.qd(label.removeprefix("QD Art "))
         return label
+
+    def remember(self, key: tuple[str, int], compute: Callable[[], Tri]) -> Tri:
+        """A per-assessment memo for analyses that several rules read (e.g. one fear's)."""
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = compute()
+        return found
 
     # --- what the rules raise ---------------------------------------------------------------
 

@@ -74,28 +74,26 @@ def _merge(unknowns: list[Tri]) -> Tri:
     return Tri(_U, tuple(fields))
 
 
-def all_of(*items: Tri) -> Tri:
-    """Kleene AND; not_applicable elements are ignored."""
+def _combine(items: tuple[Tri, ...], decisive: Answer, otherwise: Tri) -> Tri:
+    """Kleene AND (decisive ``no``) or OR (decisive ``yes``); not_applicable is ignored."""
     unknowns: list[Tri] = []
     for t in items:
         a = t.answer
-        if a is _N:
-            return NO
+        if a is decisive:
+            return t if not t.missing else Tri(a)
         if a is _U:
             unknowns.append(t)
-    return _merge(unknowns) if unknowns else YES
+    return _merge(unknowns) if unknowns else otherwise
+
+
+def all_of(*items: Tri) -> Tri:
+    """Kleene AND: no as soon as one element is no; empty is yes."""
+    return _combine(items, _N, YES)
 
 
 def any_of(*items: Tri) -> Tri:
-    """Kleene OR; not_applicable elements are ignored; empty is no."""
-    unknowns: list[Tri] = []
-    for t in items:
-        a = t.answer
-        if a is _Y:
-            return YES
-        if a is _U:
-            unknowns.append(t)
-    return _merge(unknowns) if unknowns else NO
+    """Kleene OR: yes as soon as one element is yes; empty is no."""
+    return _combine(items, _Y, NO)
 
 
 def at_least(level: str | None, threshold: str, field: str) -> Tri:

@@ -165,10 +165,7 @@ def _military_persecution(ctx: Context, i: int) -> Tri:
 
 
 def _fear_persecution(ctx: Context, i: int, fear: Fear) -> Tri:
-    key = ("persecution", i)
-    if key not in ctx.memo:
-        ctx.memo[key] = _fear_persecution_uncached(ctx, i, fear)
-    return ctx.memo[key]
+    return ctx.remember(("persecution", i), lambda: _fear_persecution_uncached(ctx, i, fear))
 
 
 def _fear_persecution_uncached(ctx: Context, i: int, fear: Fear) -> Tri:
@@ -226,10 +223,7 @@ def persecution(ctx: Context) -> Step:
 
 
 def _fear_ground(ctx: Context, i: int, fear: Fear) -> Tri:
-    key = ("ground", i)
-    if key not in ctx.memo:
-        ctx.memo[key] = _fear_ground_uncached(ctx, i, fear)
-    return ctx.memo[key]
+    return ctx.remember(("ground", i), lambda: _fear_ground_uncached(ctx, i, fear))
 
 
 def _fear_ground_uncached(ctx: Context, i: int, fear: Fear) -> Tri:
