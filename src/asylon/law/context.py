@@ -67,6 +67,9 @@ class Context:
         self.conduct_given = c.conduct is not None
         self.removal = c.removal or _EMPTY_REMOVAL
         self.fears = self.claim.fears or []
+        self.is_eu = self.profile.name == "eu"
+        self.is_ru = self.profile.name == "ru"
+        self.is_unhcr = self.profile.name == "unhcr"
 
     # --- the law in force -----------------------------------------------------------------
 
@@ -91,18 +94,6 @@ class Context:
             self.flag("LAW_UNCERTAIN", f"{instrument}: {v.reference}")
         self._binds[instrument] = v is not None
         return v is not None
-
-    @property
-    def is_eu(self) -> bool:
-        return self.profile.name == "eu"
-
-    @property
-    def is_ru(self) -> bool:
-        return self.profile.name == "ru"
-
-    @property
-    def is_unhcr(self) -> bool:
-        return self.profile.name == "unhcr"
 
     def qd(self, article: str) -> str:
         """Cite a Qualification Directive article under the instrument in force on the date."""

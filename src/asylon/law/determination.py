@@ -7,7 +7,7 @@ emits exactly the shape these models describe.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -22,6 +22,8 @@ class Answer(StrEnum):
     UNKNOWN = "unknown"
     NOT_APPLICABLE = "not_applicable"
 
+
+_UNKNOWN = Answer.UNKNOWN
 
 OUTCOMES = (
     "REFUGEE",
@@ -219,12 +221,7 @@ def new_step(
 ) -> Step:
     """A step; the fields that made it unknown are kept only when the answer is unknown."""
     return Step(
-        step_id,
-        answer,
-        reasons,
-        citations,
-        evidence or [],
-        missing if answer is Answer.UNKNOWN else (),
+        step_id, answer, reasons, citations, evidence or [], missing if answer is _UNKNOWN else ()
     )
 
 
@@ -234,10 +231,10 @@ class Step:
 
     id: str
     answer: Answer
-    reasons: list[str] = field(default_factory=list)
-    citations: list[str] = field(default_factory=list)
-    evidence: list[str] = field(default_factory=list)
-    missing: tuple[str, ...] = ()
+    reasons: list[str]
+    citations: list[str]
+    evidence: list[str]
+    missing: tuple[str, ...]
 
     @property
     def question(self) -> str:
