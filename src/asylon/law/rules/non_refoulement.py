@@ -6,7 +6,7 @@ decision date; no bar is weighed against the person's conduct (Chahal; Saadi; M,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from asylon.law.context import Context
 from asylon.law.determination import Step, new_step
@@ -17,8 +17,7 @@ from asylon.law.rules.inclusion import STATE_ACTORS
 _R = "claim.findings.risk_of_serious_harm"
 
 
-@dataclass(frozen=True, slots=True)
-class Bar:
+class Bar(NamedTuple):
     code: str
     test: Tri
     reason: str
