@@ -270,12 +270,6 @@ class Determination:
     missing: list[dict[str, Any]]
     country_evidence: list[dict[str, Any]]
 
-    def step(self, step_id: str) -> Step:
-        for s in self.steps:
-            if s.id == step_id:
-                return s
-        raise KeyError(step_id)
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "format": FORMAT,
