@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
+	$(VENV)/bin/asylon evidence build
 	$(VENV)/bin/asylon demo
 
 test: $(STAMP)
@@ -30,7 +31,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/ruff format --check src tests benchmarks
-	$(VENV)/bin/mypy src/asylon/law
+	$(VENV)/bin/mypy src/asylon/law src/asylon/evidence src/asylon/paths.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

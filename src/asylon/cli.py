@@ -144,6 +144,51 @@ def _compare(case: CaseFile, profiles: str, day: date | None, fmt: str, many: bo
     )
 
 
+@main.group("evidence")
+def evidence_group() -> None:
+    """Build and extend the country-evidence store (conflict events, recorded deaths)."""
+
+
+@evidence_group.command("build")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Store file (default: var/evidence.duckdb or $ASYLON_EVIDENCE_DB).",
+)
+def evidence_build(out: Path | None) -> None:
+    """Build the store from the data shipped in data/ (UCDP GED, VDC, OCHA, CBS)."""
+    from asylon.evidence.store import build
+
+    report = build(out)
+    click.echo(f"evidence store {report.path} built in {report.seconds:.1f} s")
+    for source, n in report.events.items():
+        click.echo(f"  {source}: {n:,} events")
+    click.echo(
+        f"  placed in a governorate: {report.located_adm1:,}; in a district: "
+        f"{report.located_adm2:,}"
+    )
+
+
+@evidence_group.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--kind", type=click.Choice(["ucdp", "acled"]), required=True)
+@click.option("--source", "source", required=True, help="A short name for this source.")
+@click.option("--title", default="", help="A human title for the source.")
+@click.option("--store", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def evidence_import(csv_file: Path, kind: str, source: str, title: str, store: Path | None) -> None:
+    """Add a UCDP GED release or your own ACLED export; all rows or none."""
+    from asylon.evidence.importers import ImportFileError
+    from asylon.evidence.store import StoreMissing, import_file
+
+    try:
+        n = import_file(csv_file, kind, source, title or source, store)
+    except (ImportFileError, StoreMissing, ValueError) as err:
+        _report(err)
+        sys.exit(EXIT_INVALID)
+    click.echo(f"imported {n:,} events from {csv_file.name} as source {source!r}")
+
+
 @main.command("schema")
 @click.argument("which", type=click.Choice(["case-file", "determination"]))
 def schema_cmd(which: str) -> None:
