@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import subprocess
@@ -17,9 +18,19 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 ASYLON = [sys.executable, "-m", "asylon.cli"]
 
 
-def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, stdin: str | None = None, store: str = "/nonexistent/evidence.duckdb"
+) -> subprocess.CompletedProcess[str]:
+    """Run the CLI; by default with no evidence store, so results never depend on var/."""
+    env = {**os.environ, "ASYLON_EVIDENCE_DB": store}
     return subprocess.run(
-        [*ASYLON, *args], input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=120
+        [*ASYLON, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env=env,
     )
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from asylon import __version__
-from asylon.law import CaseFile, CaseFileError, LawNotInForce, assess
+from asylon.law import CaseFile, CaseFileError, CountryEvidence, LawNotInForce, assess
 from asylon.law.determination import determination_json_schema
 from asylon.law.explain import render_comparison, render_text
 from asylon.law.facts import case_file_json_schema, parse_case_file
@@ -65,6 +65,23 @@ def _report(err: Exception) -> None:
     click.echo(f"error: {err}", err=True)
 
 
+def _evidence(choice: str | None) -> CountryEvidence | None:
+    """The country-evidence store: the one named, none, or the built default if it exists."""
+    if choice == "none":
+        return None
+    from asylon.evidence.reading import StoreEvidence
+    from asylon.evidence.store import StoreMissing, default_path
+
+    path = Path(choice) if choice else default_path()
+    if choice is None and not path.exists():
+        return None
+    try:
+        return StoreEvidence(path)
+    except StoreMissing as err:
+        _report(err)
+        sys.exit(EXIT_INVALID)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="asylon")
 def main() -> None:
@@ -87,6 +104,12 @@ def main() -> None:
 )
 @click.option("--compare", help="Assess the same facts under several profiles, e.g. unhcr,eu,ru.")
 @click.option("--all-steps", is_flag=True, help="Text: include steps that do not apply.")
+@click.option(
+    "--evidence",
+    "evidence_choice",
+    default=None,
+    help="Evidence store file, or 'none' (default: the built store, if there is one).",
+)
 def assess_cmd(
     inputs: tuple[str, ...],
     jurisdiction: str | None,
@@ -94,11 +117,13 @@ def assess_cmd(
     fmt: str,
     compare: str | None,
     all_steps: bool,
+    evidence_choice: str | None,
 ) -> None:
     """Assess case files (files, directories, or JSON lines on stdin with '-').
 
     Several inputs print one determination per line (JSON lines)."""
     day: date | None = as_of.date() if as_of else None
+    evidence = _evidence(evidence_choice)
     many = len(inputs) > 1 or inputs[0] == "-" or Path(inputs[0]).is_dir()
     failed = False
     first = True
@@ -109,9 +134,9 @@ def assess_cmd(
             continue
         try:
             if compare:
-                out = _compare(case, compare, day, fmt, many)
+                out = _compare(case, compare, day, fmt, many, evidence)
             else:
-                det = assess(case, as_of=day, jurisdiction=jurisdiction).to_dict()
+                det = assess(case, evidence, as_of=day, jurisdiction=jurisdiction).to_dict()
                 out = (
                     render_text(det, all_steps=all_steps) if fmt == "text" else _dump(det, not many)
                 )
@@ -127,12 +152,19 @@ def assess_cmd(
         sys.exit(EXIT_INVALID)
 
 
-def _compare(case: CaseFile, profiles: str, day: date | None, fmt: str, many: bool) -> str:
+def _compare(
+    case: CaseFile,
+    profiles: str,
+    day: date | None,
+    fmt: str,
+    many: bool,
+    evidence: CountryEvidence | None,
+) -> str:
     results: dict[str, dict[str, Any] | str] = {}
     for j in [p.strip() for p in profiles.split(",") if p.strip()]:
         try:
             checked = CaseFile.model_validate({**case.model_dump(by_alias=True), "jurisdiction": j})
-            results[j] = assess(checked, as_of=day).to_dict()
+            results[j] = assess(checked, evidence, as_of=day).to_dict()
         except LawNotInForce as err:
             results[j] = f"not in force: {err}"
         except ValueError as err:
@@ -207,11 +239,14 @@ def schema_cmd(which: str) -> None:
 def demo_cmd(examples: str) -> None:
     """Assess the example case files and print the determinations as text."""
     click.echo(f"Asylon {__version__} — assessing the examples in {examples}/\n")
+    evidence = _evidence(None)
+    if evidence is None:
+        click.echo("(no evidence store: run 'asylon evidence build' for country evidence)\n")
     for _src, case in _iter_cases((examples,)):
         if isinstance(case, CaseFileError):
             _report(case)
             sys.exit(EXIT_INVALID)
-        click.echo(render_text(assess(case).to_dict()))
+        click.echo(render_text(assess(case, evidence).to_dict()))
         click.echo("\n" + "=" * 100 + "\n")
     click.echo(
         "Compare one case under every profile:\n  .venv/bin/asylon assess --compare "

@@ -36,6 +36,11 @@ class DangerReading:
     armed_conflict: bool | None
     indicators: Mapping[str, float | int | str | None] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
+    # What the evidence layer judges a high recent rate of lethal violence (its threshold is
+    # documented there); None where no source covers the period.
+    high_lethal_rate: bool | None = None
+    # The figures in plain language, one line per source, for the determination's reasons.
+    summary: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {

@@ -72,7 +72,7 @@ def render_text(d: dict[str, Any], *, all_steps: bool = False) -> str:
     for ce in d["country_evidence"]:
         out.append(
             f"Country evidence {ce['place']} {ce['period'][0]}..{ce['period'][1]}: "
-            f"{ce['level']} [{'; '.join(ce['sources'])}]"
+            f"guidance level {ce['level'] or 'not published'} [{'; '.join(ce['sources'])}]"
         )
     out.append("Steps:")
     for s in d["steps"]:

@@ -64,28 +64,29 @@ def indiscriminate_violence(ctx: Context) -> Step:
         cites += ["CJEU C-465/07 Elgafaji", "CJEU C-901/19 CF and DN"]
     reading = ctx.danger()
     place = ctx.home_area.place if ctx.home_area and ctx.home_area.place else "the home area"
-    if reading is not None and reading.level is not None:
-        level_text = (
-            f"Country evidence for {place} ({reading.period[0]} to {reading.period[1]}): "
-            f"{reading.level.value.replace('_', ' ')}."
-        )
-    else:
-        level_text = ""
+    figures: list[str] = []
+    if reading is not None:
+        level = reading.level.value.replace("_", " ") if reading.level else "not published"
+        figures = [
+            f"Country evidence for {place} ({reading.place}), {reading.period[0]} to "
+            f"{reading.period[1]}: country-guidance level {level}.",
+            *reading.summary,
+        ]
     if finding is not None:
         t: Tri = at_least(finding, thr, field)
-        reasons = [f"Finding on the threat from indiscriminate violence: {finding}."]
-        if level_text:
-            reasons.append(level_text)
+        reasons = [f"Finding on the threat from indiscriminate violence: {finding}.", *figures]
         if (
             reading is not None
             and t.no
-            and reading.level in (ViolenceLevel.MERE_PRESENCE, ViolenceLevel.HIGH)
+            and (
+                reading.level in (ViolenceLevel.MERE_PRESENCE, ViolenceLevel.HIGH)
+                or reading.high_lethal_rate
+            )
         ):
             ctx.flag(
                 "FINDING_CONTRADICTS_EVIDENCE",
                 f"The finding that the threat from indiscriminate violence in {place} is "
-                f"'{finding}' contradicts the country evidence ({reading.level.value.replace('_', ' ')} "
-                f"level of violence, {reading.period[0]} to {reading.period[1]}).",
+                f"'{finding}' contradicts the country evidence: " + " ".join(figures),
                 list(reading.sources),
             )
         return _step("complementary.indiscriminate_violence", t, reasons, cites)
@@ -107,7 +108,7 @@ def indiscriminate_violence(ctx: Context) -> Step:
             ],
             cites,
         )
-    reasons = [level_text]
+    reasons = list(figures)
     if reading.armed_conflict is False:
         t = NO
         reasons.append("The evidence records no armed conflict in the area (Diakité).")
@@ -126,7 +127,15 @@ def indiscriminate_violence(ctx: Context) -> Step:
         )
     elif reading.level is ViolenceLevel.NO_REAL_RISK:
         t = NO
-        reasons.append("The evidence shows no real risk in general.")
+        reasons.append("The country guidance finds no real risk in general.")
+    elif reading.level is None:
+        t = Tri(Answer.UNKNOWN, (field,))
+        reasons.append(
+            "Casualty figures alone never decide the question (CJEU C-901/19 CF and "
+            "DN): the decision-maker must make the finding, weighing these figures."
+        )
+        if "CJEU C-901/19 CF and DN" not in cites:
+            cites.append("CJEU C-901/19 CF and DN")
     else:
         t = Tri(Answer.UNKNOWN, (field,))
         reasons.append(
@@ -193,6 +202,9 @@ def humane_reasons(ctx: Context, risks: dict[str, Step]) -> Step:
         if t.no
         else "A humane reason depends on a missing finding."
     ]
+    reading = ctx.danger()
+    if reading is not None and "indiscriminate_violence" in listed:
+        reasons += list(reading.summary)
     return _step("complementary.humane_reasons", t, reasons, ["RF Law Art 12(2)(2)", "Decree 274"])
 
 
