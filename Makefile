@@ -27,6 +27,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_assess.py
+	$(PY) benchmarks/bench_coi.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks

@@ -254,5 +254,13 @@ def demo_cmd(examples: str) -> None:
     )
 
 
+def _register() -> None:
+    from asylon.evidence.commands import coi_group
+
+    main.add_command(coi_group)
+
+
+_register()
+
 if __name__ == "__main__":  # pragma: no cover
     main()
