@@ -313,8 +313,8 @@ def _events(
 ) -> Iterator[dict[str, Any]]:
     cond, args = area.where()
     cur = con.execute(
-        f"SELECT e.* FROM events e WHERE e.date_start <= ? AND e.date_end >= ? AND ({cond}) "
-        f"ORDER BY e.date_start, e.source, e.event_id LIMIT ?",
+        f"SELECT * FROM events WHERE date_start <= ? AND date_end >= ? AND ({cond}) "
+        f"ORDER BY date_start, source, event_id LIMIT ?",
         [last, first, *args, limit],
     )
     names = [d[0] for d in cur.description]

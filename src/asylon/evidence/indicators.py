@@ -9,6 +9,8 @@ them, so civilian deaths are never attributed there.
 
 from __future__ import annotations
 
+import math
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -31,18 +33,33 @@ class Area:
     radius_km: float | None = None
 
     def where(self) -> tuple[str, list[Any]]:
-        """SQL condition on ``events e`` selecting this area."""
+        """SQL condition selecting this area, on ``events`` or ``event_days`` columns."""
         if self.kind == "country":
-            return "e.adm1 IS NOT NULL OR e.where_prec <= 6 OR e.where_prec IS NULL", []
+            return "(adm1 IS NOT NULL OR where_prec <= 6 OR where_prec IS NULL)", []
         if self.kind == "governorate":
-            return "e.adm1 = ?", [self.code]
+            return "adm1 = ?", [self.code]
         if self.kind == "district":
-            return "e.adm2 = ?", [self.code]
+            return "adm2 = ?", [self.code]
+        assert self.lat is not None and self.lon is not None and self.radius_km is not None
+        dlat = self.radius_km / 110.574
+        dlon = self.radius_km / (111.320 * max(math.cos(math.radians(self.lat)), 0.01))
         return (
-            "(e.where_prec IS NULL OR e.where_prec <= ?) AND 2 * 6371.0088 * asin(sqrt("
-            "pow(sin(radians(e.latitude - ?) / 2), 2) + cos(radians(?)) * cos(radians(e.latitude))"
-            " * pow(sin(radians(e.longitude - ?) / 2), 2))) <= ?",
-            [RADIUS_MAX_PREC, self.lat, self.lat, self.lon, self.radius_km],
+            "(where_prec IS NULL OR where_prec <= ?) "
+            "AND latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ? "
+            "AND 2 * 6371.0088 * asin(sqrt(pow(sin(radians(latitude - ?) / 2), 2) "
+            "+ cos(radians(?)) * cos(radians(latitude)) * pow(sin(radians(longitude - ?) / 2), 2)"
+            ")) <= ?",
+            [
+                RADIUS_MAX_PREC,
+                self.lat - dlat,
+                self.lat + dlat,
+                self.lon - dlon,
+                self.lon + dlon,
+                self.lat,
+                self.lat,
+                self.lon,
+                self.radius_km,
+            ],
         )
 
 
@@ -128,6 +145,7 @@ def compute(
         "coalesce(caveat, '') FROM sources ORDER BY source"
     ).fetchall()
     out: list[SourceFigures] = []
+    ucdp: dict[str, tuple[SourceFigures, bool]] = {}
     for source, title, citation, first, last, civilian, caveat in sources:
         covered = _coverage(start, end, first, last)
         figures = SourceFigures(source, title, citation, (first, last), covered, caveat)  # type: ignore[arg-type]
@@ -137,8 +155,12 @@ def compute(
         if source == "vdc":
             _vdc(con, area, start, end, by, figures, notes)
         else:
-            _events(con, area, start, end, by, figures, bool(civilian))
-        _per_100k(con, area, start, figures)
+            ucdp[source] = (figures, bool(civilian))
+    if ucdp:
+        _events(con, area, start, end, by, ucdp)
+    population = con.execute("SELECT adm1, year, population, source FROM population").fetchall()
+    for figures in out:
+        _per_100k(population, area, start, figures)
     if area.kind == "radius":
         notes.append(
             f"Radius queries count only events located within 25 km (UCDP where_prec "
@@ -158,60 +180,56 @@ def _events(
     start: date,
     end: date,
     by: str | None,
-    f: SourceFigures,
-    civilian: bool,
+    wanted: dict[str, tuple[SourceFigures, bool]],
 ) -> None:
+    """All event-based sources at once: one statement for totals, one for the breakdowns."""
     cond, args = area.where()
-    base = (
-        f"FROM events e JOIN event_days d USING (source, event_id) "
-        f"WHERE e.source = ? AND d.day BETWEEN ? AND ? AND ({cond})"
-    )
-    params = [f.source, start, end, *args]
-    row = con.execute(
-        f"SELECT count(DISTINCT e.event_id), sum(e.best * d.share), sum(e.low * d.share), "
-        f"sum(e.high * d.share), sum(e.deaths_civilians * d.share), "
-        f"count(DISTINCT CASE WHEN e.best > 0 THEN d.day END) {base}",
+    names = list(wanted)
+    marks = ", ".join("?" for _ in names)
+    base = f"FROM event_days WHERE source IN ({marks}) AND day BETWEEN ? AND ? AND {cond}"
+    params = [*names, start, end, *args]
+    for f, civilian in wanted.values():
+        f.events, f.deaths_best, f.lethal_days = 0, 0.0, 0
+        f.deaths_low = f.deaths_high = 0.0
+        f.civilian_deaths = 0.0 if civilian else None
+    for source, events, best, low, high, civ, lethal in con.execute(
+        f"SELECT source, count(DISTINCT event_id), sum(best), sum(low), sum(high), "
+        f"sum(civilians), count(DISTINCT CASE WHEN best > 0 THEN day END) {base} GROUP BY 1",
         params,
-    ).fetchone()
-    assert row is not None
-    f.events = int(row[0])
-    f.deaths_best = float(row[1] or 0)
-    f.deaths_low = float(row[2]) if row[2] is not None else (0.0 if f.events == 0 else None)
-    f.deaths_high = float(row[3]) if row[3] is not None else (0.0 if f.events == 0 else None)
-    f.civilian_deaths = float(row[4] or 0) if civilian else None
-    f.lethal_days = int(row[5])
-    f.by_violence_type = {
-        VIOLENCE.get(t, str(t)): float(v)
-        for t, v in con.execute(
-            f"SELECT e.type_of_violence, sum(e.best * d.share) {base} GROUP BY 1 ORDER BY 2 DESC",
-            params,
-        ).fetchall()
-        if t is not None
-    }
-    f.by_side = {
-        f"{a} - {b}": float(v)
-        for a, b, v in con.execute(
-            f"SELECT e.side_a, e.side_b, sum(e.best * d.share) {base} GROUP BY 1, 2 "
-            f"ORDER BY 3 DESC LIMIT 12",
-            params,
-        ).fetchall()
-    }
-    f.one_sided_by_perpetrator = {
-        a: float(v)
-        for a, v in con.execute(
-            f"SELECT e.side_a, sum(e.best * d.share) {base} AND e.type_of_violence = 3 "
-            f"GROUP BY 1 ORDER BY 2 DESC",
-            params,
-        ).fetchall()
-    }
+    ).fetchall():
+        f, civilian = wanted[source]
+        f.events, f.deaths_best, f.lethal_days = int(events), float(best or 0), int(lethal)
+        f.deaths_low = float(low) if low is not None else None
+        f.deaths_high = float(high) if high is not None else None
+        f.civilian_deaths = float(civ or 0) if civilian else None
+    types: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    sides: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    one_sided: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for source, violence, side_a, side_b, deaths in con.execute(
+        f"SELECT source, type_of_violence, side_a, side_b, sum(best) {base} GROUP BY 1, 2, 3, 4",
+        params,
+    ).fetchall():
+        deaths = float(deaths or 0)
+        if violence is not None:
+            types[source][VIOLENCE.get(violence, str(violence))] += deaths
+        sides[source][f"{side_a} - {side_b}"] += deaths
+        if violence == 3:
+            one_sided[source][str(side_a)] += deaths
+    for source, (f, _) in wanted.items():
+        f.by_violence_type = _top(types[source])
+        f.by_side = _top(sides[source], 12)
+        f.one_sided_by_perpetrator = _top(one_sided[source])
     if by:
-        bucket = "strftime(d.day, '%Y-%m')" if by == "month" else "strftime(d.day, '%Y-%m-%d')"
-        f.series = {
-            k: float(v)
-            for k, v in con.execute(
-                f"SELECT {bucket}, sum(e.best * d.share) {base} GROUP BY 1 ORDER BY 1", params
-            ).fetchall()
-        }
+        bucket = "strftime(day, '%Y-%m')" if by == "month" else "strftime(day, '%Y-%m-%d')"
+        for source, key, deaths in con.execute(
+            f"SELECT source, {bucket}, sum(best) {base} GROUP BY 1, 2 ORDER BY 1, 2", params
+        ).fetchall():
+            wanted[source][0].series[key] = float(deaths or 0)
+
+
+def _top(table: dict[str, float], limit: int | None = None) -> dict[str, float]:
+    ranked = sorted(table.items(), key=lambda kv: (-kv[1], kv[0]))
+    return dict(ranked[:limit] if limit else ranked)
 
 
 def _vdc(
@@ -259,17 +277,19 @@ def _vdc(
         }
 
 
-def _per_100k(con: duckdb.DuckDBPyConnection, area: Area, start: date, f: SourceFigures) -> None:
+def _per_100k(population: list[tuple[Any, ...]], area: Area, start: date, f: SourceFigures) -> None:
+    """Deaths per 100,000 against the latest population figure not after the period's start
+    (else the earliest), for a governorate or the whole country (2011, the only full year)."""
     if f.deaths_best is None or area.kind not in ("governorate", "country"):
         return
-    cond, args = ("adm1 = ?", [area.code]) if area.kind == "governorate" else ("TRUE", [])
-    row = con.execute(
-        f"SELECT year, sum(population), min(source) FROM population WHERE {cond} AND year = "
-        f"(SELECT coalesce(max(year) FILTER (WHERE year <= ?), min(year)) FROM population "
-        f"WHERE {cond} AND (? = 'governorate' OR year = 2011)) GROUP BY year",
-        [*args, start.year, *args, area.kind],
-    ).fetchone()
-    if row is None or not row[1]:
+    rows = [r for r in population if area.kind == "country" or r[0] == area.code]
+    years = sorted({int(r[1]) for r in rows})
+    if area.kind == "country":
+        years = [2011] if 2011 in years else []
+    if not years:
         return
-    f.population = {"year": int(row[0]), "population": int(row[1]), "source": row[2]}
-    f.per_100k = f.deaths_best / int(row[1]) * 100_000
+    year = max((y for y in years if y <= start.year), default=years[0])
+    chosen = [r for r in rows if int(r[1]) == year]
+    total = sum(int(r[2]) for r in chosen)
+    f.population = {"year": year, "population": total, "source": min(str(r[3]) for r in chosen)}
+    f.per_100k = f.deaths_best / total * 100_000

@@ -45,7 +45,13 @@ CREATE TABLE events (
     number_of_sources INTEGER, adm1 VARCHAR, adm2 VARCHAR,
     PRIMARY KEY (source, event_id)
 );
-CREATE TABLE event_days (source VARCHAR, event_id VARCHAR, day DATE, share DOUBLE);
+-- One row per event and day, carrying what indicator queries need, with deaths already
+-- multiplied by the day's share of a multi-day event (no join at query time).
+CREATE TABLE event_days (
+    source VARCHAR, event_id VARCHAR, day DATE, share DOUBLE, adm1 VARCHAR, adm2 VARCHAR,
+    latitude DOUBLE, longitude DOUBLE, where_prec INTEGER, type_of_violence INTEGER,
+    side_a VARCHAR, side_b VARCHAR, best DOUBLE, low DOUBLE, high DOUBLE, civilians DOUBLE
+);
 CREATE TABLE vdc_deaths (day DATE, adm1 VARCHAR, deaths INTEGER);
 CREATE TABLE vdc_causes (day DATE, cause VARCHAR, deaths INTEGER);
 CREATE TABLE population (adm1 VARCHAR, year INTEGER, reference_date DATE, population BIGINT,
@@ -137,9 +143,14 @@ def _insert_events(con: duckdb.DuckDBPyConnection, rows: Sequence[tuple[Value, .
     source = rows[0][0]
     con.execute(
         """INSERT INTO event_days
-           SELECT source, event_id, unnest(generate_series(date_start, date_end, INTERVAL 1 DAY))::DATE,
-                  1.0 / (date_diff('day', date_start, date_end) + 1)
-           FROM events WHERE source = ?""",
+           SELECT source, event_id, day, share, adm1, adm2, latitude, longitude, where_prec,
+                  type_of_violence, side_a, side_b, best * share, low * share, high * share,
+                  deaths_civilians * share
+           FROM (SELECT *, unnest(generate_series(date_start, date_end, INTERVAL 1 DAY))::DATE
+                           AS day,
+                        1.0 / (date_diff('day', date_start, date_end) + 1) AS share
+                 FROM events WHERE source = ?)
+           ORDER BY day""",
         [source],
     )
 
