@@ -149,3 +149,24 @@ def test_the_cli_uses_the_store(store_path: Path) -> None:
     )
     assert out.returncode == 0, out.stderr
     assert "UCDP GED Syria 20160101-20191130" in out.stdout and "deaths recorded" in out.stdout
+
+
+def test_the_cli_flags_a_finding_that_contradicts_the_evidence(
+    store_path: Path, tmp_path: Path
+) -> None:
+    case = tmp_path / "tailor-none.yaml"
+    case.write_text(
+        TAILOR.replace("indiscriminate_violence: null", "indiscriminate_violence: none")
+    )
+    env = {**os.environ, "ASYLON_EVIDENCE_DB": str(store_path)}
+    out = subprocess.run(
+        [sys.executable, "-m", "asylon.cli", "assess", str(case)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
+    det = json.loads(out.stdout)
+    flag = next(f for f in det["flags"] if f["code"] == "FINDING_CONTRADICTS_EVIDENCE")
+    assert "deaths recorded" in flag["message"]

@@ -187,3 +187,60 @@ def test_import_errors_name_the_line_and_column(
     with pytest.raises(ImportFileError) as exc:
         read_ucdp(path, "x")
     assert (exc.value.line, exc.value.column) == (line, column)
+
+
+def test_the_cli_rejects_a_malformed_import_cleanly(store_path: Path, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    store = _copy_store(store_path, tmp_path)
+    env = {**os.environ, "ASYLON_EVIDENCE_DB": str(store)}
+    garbage = tmp_path / "garbage.csv"
+    garbage.write_bytes(
+        b"event_id_cnty,event_date,fatalities,latitude,longitude\n"
+        b"X1,2020-01-01,3,35.1,36.2\nX2,\xff\xfe,3,35,36\n"
+    )
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "asylon.cli",
+            "evidence",
+            "import",
+            str(garbage),
+            "--kind",
+            "acled",
+            "--source",
+            "mine",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert out.returncode == 2 and "garbage.csv: line" in out.stderr and out.stdout == ""
+    assert connect(store).execute(
+        "SELECT count(*) FROM events WHERE source = 'mine'"
+    ).fetchone() == (0,)
+    empty = tmp_path / "empty.csv"
+    empty.write_text("id,date_start,best,latitude,longitude\n")
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "asylon.cli",
+            "evidence",
+            "import",
+            str(empty),
+            "--kind",
+            "ucdp",
+            "--source",
+            "empty",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert out.returncode == 2 and "no events" in out.stderr

@@ -8,6 +8,7 @@ never shipped (ACLED's terms forbid redistribution).
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -131,11 +132,18 @@ class _Row:
 
 def _rows(path: Path, required: tuple[tuple[str, ...], ...]) -> Iterator[_Row]:
     try:
-        handle = path.open(encoding="utf-8-sig", newline="")
+        raw = path.read_bytes()
     except OSError as exc:
         raise ImportFileError(path, 0, "", f"cannot read the file: {exc.strerror}") from None
-    with handle:
-        reader = csv.DictReader(handle)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ImportFileError(
+            path, line, "", f"not UTF-8 text (byte {raw[exc.start]:#04x})"
+        ) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
         header = reader.fieldnames or []
         for alternatives in required:
             if not any(a in header for a in alternatives):
@@ -145,17 +153,12 @@ def _rows(path: Path, required: tuple[tuple[str, ...], ...]) -> Iterator[_Row]:
                     alternatives[0],
                     "missing column (header has: " + ", ".join(header[:12]) + ")",
                 )
-        try:
-            for record in reader:
-                if None in record:
-                    raise ImportFileError(path, reader.line_num, "", "more values than columns")
-                yield _Row(path, reader.line_num, record)
-        except csv.Error as exc:
-            raise ImportFileError(path, reader.line_num, "", f"malformed CSV: {exc}") from None
-        except UnicodeDecodeError as exc:
-            raise ImportFileError(
-                path, reader.line_num, "", f"not UTF-8 text: {exc.reason}"
-            ) from None
+        for record in reader:
+            if None in record:
+                raise ImportFileError(path, reader.line_num, "", "more values than columns")
+            yield _Row(path, reader.line_num, record)
+    except csv.Error as exc:
+        raise ImportFileError(path, reader.line_num, "", f"malformed CSV: {exc}") from None
 
 
 def read_ucdp(path: Path, source: str) -> list[tuple[Value, ...]]:
