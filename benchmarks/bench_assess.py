@@ -32,7 +32,6 @@ import datetime as _dt
 import gc
 import io
 import json
-import math
 import os
 import platform
 import pstats
@@ -44,6 +43,8 @@ import traceback
 import tracemalloc
 from pathlib import Path
 from typing import Any
+
+from benchutil import cpu_model, log, percentile, pin_to_one_core, version_of
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -67,49 +68,10 @@ DIGITS = re.compile(r"\d")
 # --------------------------------------------------------------------------- helpers
 
 
-def log(msg: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
-def pin_to_one_core() -> int | None:
-    """Pin this process to the first CPU it may run on; return that CPU (None if unsupported)."""
-    if not hasattr(os, "sched_setaffinity"):
-        log("os.sched_setaffinity is not available: NOT pinned to one core")
-        return None
-    cpu = min(os.sched_getaffinity(0))
-    os.sched_setaffinity(0, {cpu})
-    return cpu
-
-
 def maxrss_mib() -> float:
     """Peak resident set size of this process so far (Linux reports KiB, macOS bytes)."""
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
-
-
-def percentile(sorted_values: list[int], p: float) -> int:
-    """Nearest-rank percentile of an ascending list."""
-    rank = max(1, math.ceil(p / 100 * len(sorted_values)))
-    return sorted_values[rank - 1]
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def version_of(dist: str) -> str | None:
-    from importlib import metadata
-
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return None
 
 
 class Timer:

@@ -28,14 +28,12 @@ Exit status: 0 done (target met or not), 2 the store and the peer disagree on a 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import cProfile
 import csv
 import datetime as _dt
 import gc
 import io
 import json
-import math
 import os
 import platform
 import pstats
@@ -49,6 +47,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+
+from benchutil import cpu_model, log, percentile, pin_to_one_core, version_of
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -74,38 +74,6 @@ TOLERANCE = 1e-6
 # --------------------------------------------------------------------------- helpers
 
 
-def log(msg: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
-def pin_to_one_core() -> int | None:
-    """Pin every thread of this process to the first CPU it may run on; return that CPU.
-
-    ``sched_setaffinity(0, ...)`` pins only the calling thread on Linux, so the threads that
-    already exist (DuckDB's, from the build) are pinned one by one; threads created later
-    inherit the affinity.
-    """
-    if not hasattr(os, "sched_setaffinity"):
-        log("os.sched_setaffinity is not available: NOT pinned to one core")
-        return None
-    cpu = min(os.sched_getaffinity(0))
-    os.sched_setaffinity(0, {cpu})
-    try:
-        tids = [int(t) for t in os.listdir("/proc/self/task")]
-    except OSError:
-        tids = []
-    for tid in tids:
-        with contextlib.suppress(OSError):  # the thread may have ended meanwhile
-            os.sched_setaffinity(tid, {cpu})
-    return cpu
-
-
-def percentile(sorted_values: list[int], p: float) -> int:
-    """Nearest-rank percentile of an ascending list."""
-    rank = max(1, math.ceil(p / 100 * len(sorted_values)))
-    return sorted_values[rank - 1]
-
-
 def summary_ms(ns: list[int]) -> dict[str, float]:
     s = sorted(ns)
     ms = 1e-6
@@ -119,25 +87,6 @@ def summary_ms(ns: list[int]) -> dict[str, float]:
         "mean_ms": sum(s) / len(s) * ms,
         "samples": len(s),
     }
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def version_of(dist: str) -> str | None:
-    from importlib import metadata
-
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return None
 
 
 def add_months(day: date, months: int) -> date:

@@ -168,15 +168,27 @@ def indicators_cmd(
     fmt: str,
 ) -> None:
     """Deaths, civilian deaths, events and breakdowns per source, with each source's coverage."""
-    area = _area(place, kind, radius_km)
-    first, last = _dates(start, end)
-    ind = compute(_connect(), area, first, last, by)  # type: ignore[arg-type]
+    ind = _indicators(place, kind, radius_km, start, end, by)
     if fmt == "json":
         click.echo(json.dumps(ind.to_dict(), ensure_ascii=False, indent=2))
     elif fmt == "csv":
         click.echo(_csv(ind), nl=False)
     else:
         click.echo(_text(ind))
+
+
+def _indicators(
+    place: str,
+    kind: str | None,
+    radius_km: float | None,
+    start: tuple[date, bool],
+    end: tuple[date, bool],
+    by: str | None,
+) -> Indicators:
+    """Resolve the area and period given on the command line and compute the indicators."""
+    area = _area(place, kind, radius_km)
+    first, last = _dates(start, end)
+    return compute(_connect(), area, first, last, by)  # type: ignore[arg-type]
 
 
 def _dates(start: tuple[date, bool], end: tuple[date, bool]) -> tuple[date, date]:
@@ -342,9 +354,7 @@ def series_cmd(
     fmt: str,
 ) -> None:
     """Deaths per month (or day) for each source, side by side; optionally a chart."""
-    area = _area(place, kind, radius_km)
-    first, last = _dates(start, end)
-    ind = compute(_connect(), area, first, last, by)  # type: ignore[arg-type]
+    ind = _indicators(place, kind, radius_km, start, end, by)
     if fmt == "json":
         click.echo(
             json.dumps(
@@ -366,6 +376,7 @@ def series_cmd(
                     ),
                 ]
             )
+    area = ind.area
     if plot is not None:
         from asylon.evidence.charts import plot_series
 

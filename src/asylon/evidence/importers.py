@@ -14,36 +14,38 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-EVENT_COLUMNS = (
-    "source",
-    "event_id",
-    "date_start",
-    "date_end",
-    "type_of_violence",
-    "event_type",
-    "conflict_name",
-    "dyad_name",
-    "side_a",
-    "side_b",
-    "where_prec",
-    "where_coordinates",
-    "adm_1",
-    "adm_2",
-    "latitude",
-    "longitude",
-    "deaths_a",
-    "deaths_b",
-    "deaths_civilians",
-    "deaths_unknown",
-    "best",
-    "low",
-    "high",
-    "source_article",
-    "source_headline",
-    "source_date",
-    "source_office",
-    "number_of_sources",
-)
+# The event columns every importer produces, with their SQL types (VARCHAR unless named).
+EVENT_TYPES: dict[str, str] = {
+    "source": "VARCHAR",
+    "event_id": "VARCHAR",
+    "date_start": "DATE",
+    "date_end": "DATE",
+    "type_of_violence": "INTEGER",
+    "event_type": "VARCHAR",
+    "conflict_name": "VARCHAR",
+    "dyad_name": "VARCHAR",
+    "side_a": "VARCHAR",
+    "side_b": "VARCHAR",
+    "where_prec": "INTEGER",
+    "where_coordinates": "VARCHAR",
+    "adm_1": "VARCHAR",
+    "adm_2": "VARCHAR",
+    "latitude": "DOUBLE",
+    "longitude": "DOUBLE",
+    "deaths_a": "INTEGER",
+    "deaths_b": "INTEGER",
+    "deaths_civilians": "INTEGER",
+    "deaths_unknown": "INTEGER",
+    "best": "INTEGER",
+    "low": "INTEGER",
+    "high": "INTEGER",
+    "source_article": "VARCHAR",
+    "source_headline": "VARCHAR",
+    "source_date": "VARCHAR",
+    "source_office": "VARCHAR",
+    "number_of_sources": "INTEGER",
+}
+EVENT_COLUMNS = tuple(EVENT_TYPES)
 Value = str | int | float | date | None
 UCDP_VIOLENCE = {"state-based violence": 1, "non-state violence": 2, "one-sided violence": 3}
 

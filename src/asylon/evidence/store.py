@@ -26,7 +26,7 @@ from pathlib import Path
 import duckdb
 
 from asylon.evidence import boundaries
-from asylon.evidence.importers import EVENT_COLUMNS, Value, read_acled, read_ucdp
+from asylon.evidence.importers import EVENT_COLUMNS, EVENT_TYPES, Value, read_acled, read_ucdp
 from asylon.paths import data_dir, var_dir
 
 SCHEMA = """
@@ -156,24 +156,8 @@ def _insert_events(con: duckdb.DuckDBPyConnection, rows: Sequence[tuple[Value, .
 
 
 def _casts() -> list[str]:
-    typed = {"date_start": "DATE", "date_end": "DATE", "latitude": "DOUBLE", "longitude": "DOUBLE"}
-    ints = {
-        "type_of_violence",
-        "where_prec",
-        "deaths_a",
-        "deaths_b",
-        "deaths_civilians",
-        "deaths_unknown",
-        "best",
-        "low",
-        "high",
-        "number_of_sources",
-    }
-    out = []
-    for c in (*EVENT_COLUMNS, "adm1", "adm2"):
-        kind = typed.get(c, "INTEGER" if c in ints else None)
-        out.append(f"CAST({c} AS {kind})" if kind else c)
-    return out
+    types = {**EVENT_TYPES, "adm1": "VARCHAR", "adm2": "VARCHAR"}
+    return [c if t == "VARCHAR" else f"CAST({c} AS {t})" for c, t in types.items()]
 
 
 def _load_vdc(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
