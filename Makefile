@@ -11,6 +11,9 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 && $(PYTHON) -c 'import ensurepip' 2>/dev/null || \
 	  { echo "installing python3-venv (Debian)"; apt-get update -qq && apt-get install -y -qq python3-venv; }
+	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  { echo "installing PostgreSQL (Debian) for the test fixtures"; apt-get update -qq && \
+	    apt-get install -y -qq postgresql; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'
@@ -22,8 +25,10 @@ demo: $(STAMP)
 	$(VENV)/bin/asylon evidence build
 	$(VENV)/bin/asylon demo
 
+# The whole suite on SQLite, then the database tests again on a throwaway PostgreSQL.
 test: $(STAMP)
 	$(PY) -m pytest -n 2 -p no:cacheprovider
+	ASYLON_TEST_DB=postgres $(PY) -m pytest -p no:cacheprovider tests/web
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_assess.py

@@ -254,6 +254,44 @@ def demo_cmd(examples: str) -> None:
     )
 
 
+@main.command("manage", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def manage_cmd(args: tuple[str, ...]) -> None:
+    """Django management commands for the web application (migrate, createsuperuser, ...)."""
+    import os
+
+    from django.core.management import execute_from_command_line
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "asylon.web.settings")
+    execute_from_command_line(["asylon manage", *args])
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+def serve_cmd(host: str, port: int, workers: int) -> None:
+    """Serve the web application with gunicorn (a production-grade WSGI server)."""
+    import os
+
+    from gunicorn.app.base import BaseApplication
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "asylon.web.settings")
+    from asylon.web.wsgi import application
+
+    class _Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("accesslog", None)  # no request lines (URLs may carry personal data)
+
+        def load(self) -> Any:
+            return application
+
+    click.echo(f"Asylon at http://{host}:{port}/en/ (Ctrl-C to stop)")
+    _Server().run()
+
+
 def _register() -> None:
     from asylon.evidence.commands import coi_group
 

@@ -1,0 +1,28 @@
+"""Who may see which case. Every page, API endpoint and download goes through here.
+
+- A caseworker (or reviewer) sees the cases of their team and the cases assigned to them.
+- A supervisor and an administrator see their team's cases and those assigned to them.
+- A restricted case is visible only to its named users, whatever their role.
+- A researcher sees no case and no person: aggregate statistics only.
+A case that is not visible does not exist for that user (404, never 403).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from asylon.web.accounts.models import User
+from asylon.web.cases.models import Case
+
+
+def visible_cases(user: Any) -> QuerySet[Case]:
+    if not getattr(user, "is_authenticated", False) or user.role == User.Role.RESEARCHER:
+        return Case.objects.none()
+    mine = Q(assigned=user)
+    if user.team_id is not None:
+        mine |= Q(team_id=user.team_id)
+    return Case.objects.filter(
+        (mine & Q(restricted=False)) | Q(restricted=True, named_users=user)
+    ).distinct()

@@ -1,0 +1,82 @@
+"""Clients, their cases and the dated events of each case's procedure."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from asylon.web.accounts.models import Team
+
+
+class Client(models.Model):
+    full_name = models.CharField(_("full name"), max_length=200)
+    aliases = models.JSONField(_("other names and spellings"), default=list, blank=True)
+    born = models.DateField(_("date of birth"), null=True, blank=True)
+    sex = models.CharField(
+        _("sex"),
+        max_length=10,
+        blank=True,
+        choices=[("female", _("female")), ("male", _("male")), ("other", _("other"))],
+    )
+    nationalities = models.JSONField(_("nationalities (ISO codes)"), default=list, blank=True)
+    stateless = models.BooleanField(_("stateless"), null=True, blank=True)
+    home_country = models.CharField(_("home country (ISO code)"), max_length=2, blank=True)
+    home_place = models.CharField(_("home area"), max_length=120, blank=True)
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="clients"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+
+    def __str__(self) -> str:
+        return f"client {self.pk}"  # never the name: str() may reach logs
+
+
+class Case(models.Model):
+    class Jurisdiction(models.TextChoices):
+        UNHCR = "unhcr", _("UNHCR mandate")
+        EU = "eu", _("European Union")
+        RU = "ru", _("Russian Federation")
+
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="cases"
+    )
+    jurisdiction = models.CharField(
+        _("jurisdiction"),
+        max_length=8,
+        default="ru",
+        help_text=_("unhcr, ru, eu or eu:<member state>, e.g. eu:de"),
+    )
+    procedure_kind = models.CharField(_("procedure"), max_length=30, blank=True)
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="cases"
+    )
+    assigned = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("caseworkers"),
+        blank=True,
+        related_name="assigned_cases",
+    )
+    restricted = models.BooleanField(
+        _("restricted"),
+        default=False,
+        help_text=_("Only the named users may open a restricted case."),
+    )
+    named_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        verbose_name=_("named users"),
+        related_name="restricted_cases",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+
+    def __str__(self) -> str:
+        return f"case {self.pk}"

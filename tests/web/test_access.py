@@ -1,0 +1,121 @@
+"""Who sees which case; audit of views; secure defaults. Runs on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client as Browser
+
+from asylon.web.accounts.models import Team, User
+from asylon.web.audit.models import AuditEntry
+from asylon.web.cases.models import Case, Client
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct horse battery staple"
+
+
+def user(name: str, team: Team | None, role: str = User.Role.CASEWORKER) -> User:
+    return User.objects.create_user(name, password=PASSWORD, team=team, role=role)
+
+
+@pytest.fixture
+def world() -> dict[str, Any]:
+    a, b = Team.objects.create(name="Moscow office"), Team.objects.create(name="Berlin office")
+    people = {
+        "cw_a": user("cw_a", a),
+        "cw_a2": user("cw_a2", a),
+        "cw_b": user("cw_b", b),
+        "researcher": user("researcher", None, User.Role.RESEARCHER),
+        "sup_a": user("sup_a", a, User.Role.SUPERVISOR),
+    }
+    salekh = Client.objects.create(
+        full_name="Salekh Example",
+        team=a,
+        home_country="SY",
+        home_place="Aleppo",
+        nationalities=["SY"],
+    )
+    open_case = Case.objects.create(client=salekh, team=a, jurisdiction="ru")
+    witness = Client.objects.create(full_name="Protected Witness", team=a)
+    hidden = Case.objects.create(client=witness, team=a, jurisdiction="eu:de", restricted=True)
+    hidden.named_users.add(people["cw_a"], people["cw_b"])
+    return {**people, "open": open_case, "hidden": hidden}
+
+
+def browse(u: User) -> Browser:
+    b = Browser()
+    b.force_login(u)
+    return b
+
+
+def test_a_caseworker_sees_their_teams_case_and_the_view_is_audited(world: dict[str, Any]) -> None:
+    page = browse(world["cw_a"]).get(f"/en/cases/{world['open'].pk}/")
+    assert page.status_code == 200 and "Salekh Example" in page.content.decode()
+    entry = AuditEntry.objects.get(action="view_case", object_id=str(world["open"].pk))
+    assert entry.user == world["cw_a"] and entry.object_type == "case"
+
+
+def test_another_teams_caseworker_gets_404(world: dict[str, Any]) -> None:
+    assert browse(world["cw_b"]).get(f"/en/cases/{world['open'].pk}/").status_code == 404
+    assert not AuditEntry.objects.filter(action="view_case").exists()
+
+
+def test_restricted_case_only_for_named_users(world: dict[str, Any]) -> None:
+    url = f"/en/cases/{world['hidden'].pk}/"
+    assert browse(world["cw_a2"]).get(url).status_code == 404, "same team, not named"
+    assert browse(world["sup_a"]).get(url).status_code == 404, "a supervisor is not named"
+    assert browse(world["cw_b"]).get(url).status_code == 200, "named, from another team"
+
+
+def test_a_researcher_never_sees_a_person(world: dict[str, Any]) -> None:
+    r = browse(world["researcher"])
+    dashboard = r.get("/en/").content.decode()
+    assert "Salekh" not in dashboard and "Witness" not in dashboard
+    assert r.get(f"/en/cases/{world['open'].pk}/").status_code == 404
+
+
+def test_pages_need_a_login_under_a_language_prefix(world: dict[str, Any]) -> None:
+    anonymous = Browser()
+    page = anonymous.get(f"/en/cases/{world['open'].pk}/")
+    assert page.status_code == 302 and page["Location"].startswith("/en/accounts/login/")
+    login = anonymous.get("/ar/accounts/login/")
+    assert login.status_code == 200 and 'dir="rtl"' in login.content.decode()
+    assert 'dir="ltr"' in anonymous.get("/ru/accounts/login/").content.decode()
+
+
+def test_login_with_argon2_and_security_headers(world: dict[str, Any]) -> None:
+    assert world["cw_a"].password.startswith("argon2")
+    b = Browser(enforce_csrf_checks=True)
+    page = b.get("/en/accounts/login/")
+    token = page.cookies["csrftoken"].value
+    done = b.post(
+        "/en/accounts/login/",
+        {"username": "cw_a", "password": PASSWORD, "csrfmiddlewaretoken": token},
+    )
+    assert done.status_code == 302
+    assert page["X-Frame-Options"] == "DENY"
+    assert page["Referrer-Policy"] == "same-origin"
+    assert "frame-ancestors 'none'" in page["Content-Security-Policy"]
+    forged = Browser(enforce_csrf_checks=True).post(
+        "/en/accounts/login/", {"username": "cw_a", "password": PASSWORD}
+    )
+    assert forged.status_code == 403, "a POST without the CSRF token is refused"
+
+
+def test_audit_entries_cannot_be_changed_or_deleted(world: dict[str, Any]) -> None:
+    browse(world["cw_a"]).get(f"/en/cases/{world['open'].pk}/")
+    entry = AuditEntry.objects.get(action="view_case")
+    entry.action = "nothing happened"
+    with pytest.raises(PermissionError):
+        entry.save()
+    with pytest.raises(PermissionError):
+        entry.delete()
+
+
+def test_the_database_in_use() -> None:
+    """The PostgreSQL run really runs on PostgreSQL."""
+    expected = "postgresql" if os.environ.get("ASYLON_TEST_DB") == "postgres" else "sqlite"
+    assert connection.vendor == expected
