@@ -72,6 +72,15 @@ class Case(models.Model):
         verbose_name=_("named users"),
         related_name="restricted_cases",
     )
+    facts = models.JSONField(
+        _("facts"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "The case-file sections (procedure, applicant, claim, conduct, removal, "
+            "evidence) as asylon.case/1 defines them, validated on every save."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -80,3 +89,25 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"case {self.pk}"
+
+
+class Assessment(models.Model):
+    """A determination as the engine gave it, with what it was computed from."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assessments")
+    as_of = models.DateField(_("decision date"))
+    jurisdiction = models.CharField(_("jurisdiction"), max_length=8)
+    rules_version = models.CharField(_("rules version"), max_length=40)
+    outcome = models.CharField(_("outcome"), max_length=40)
+    case_file = models.JSONField(_("case file assessed"))
+    determination = models.JSONField(_("determination"))
+    evidence_snapshot = models.CharField(_("evidence snapshot"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")

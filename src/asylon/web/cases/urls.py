@@ -5,5 +5,14 @@ from asylon.web.cases import views
 app_name = "cases"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("cases/import/", views.import_view, name="import"),
     path("cases/<int:pk>/", views.case_detail, name="detail"),
+    path("cases/<int:pk>/assess/", views.assess_view, name="assess"),
+    path(
+        "cases/<int:pk>/assessments/<int:assessment_id>/",
+        views.assessment_detail,
+        name="assessment",
+    ),
+    path("cases/<int:pk>/compare/", views.compare_view, name="compare"),
+    path("cases/<int:pk>/case-file.json", views.export_case_file, name="export"),
 ]

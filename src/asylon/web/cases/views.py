@@ -1,23 +1,154 @@
-"""Pages for caseworkers. Business rules live in services (access.py); views stay thin."""
+"""Pages for caseworkers. Business rules live in services (access, casefile, assessing)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from datetime import date
 
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from asylon.law import CaseFileError, LawNotInForce
 from asylon.web.audit.services import record
 from asylon.web.cases.access import visible_cases
+from asylon.web.cases.assessing import assess_case, compare_case
+from asylon.web.cases.casefile import import_case, to_case_file
+from asylon.web.cases.models import Assessment, Case
+
+MAX_CASE_FILE_BYTES = 1_000_000
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(
+        label=_("Decision date"),
+        initial=date.today,
+        help_text=_("Selects the law in force and the country evidence."),
+    )
+
+
+class ImportForm(forms.Form):
+    case_file = forms.FileField(label=_("Case file (asylon.case/1, JSON or YAML)"))
+
+
+def _case(request: HttpRequest, pk: int) -> Case:
+    return get_object_or_404(visible_cases(request.user).select_related("client"), pk=pk)
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     cases = visible_cases(request.user).select_related("client").order_by("-created_at")[:50]
-    return render(request, "cases/dashboard.html", {"cases": cases})
+    return render(request, "cases/dashboard.html", {"cases": cases, "import_form": ImportForm()})
 
 
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_object_or_404(visible_cases(request.user).select_related("client"), pk=pk)
+    case = _case(request, pk)
     record(request.user, "view_case", case)
-    return render(request, "cases/case_detail.html", {"case": case})
+    assessments = list(case.assessments.all()[:20])
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "latest": assessments[0] if assessments else None,
+            "earlier": assessments[1:],
+            "form": AsOfForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def assess_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case(request, pk)
+    form = AsOfForm(request.POST)
+    if form.is_valid():
+        try:
+            assess_case(case, request.user, form.cleaned_data["as_of"])
+            return redirect("cases:detail", pk=case.pk)
+        except (CaseFileError, LawNotInForce) as err:
+            form.add_error("as_of", str(err))
+    return render(
+        request,
+        "cases/case_detail.html",
+        {"case": case, "latest": None, "earlier": [], "form": form},
+        status=400,
+    )
+
+
+@login_required
+def assessment_detail(request: HttpRequest, pk: int, assessment_id: int) -> HttpResponse:
+    case = _case(request, pk)
+    assessment = get_object_or_404(Assessment, pk=assessment_id, case=case)
+    record(request.user, "view_assessment", case, assessment=assessment.pk)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {"case": case, "latest": assessment, "earlier": [], "form": AsOfForm()},
+    )
+
+
+@login_required
+def compare_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case(request, pk)
+    form = AsOfForm(request.GET or None)
+    as_of = form.cleaned_data["as_of"] if form.is_valid() else date.today()
+    results = compare_case(case, request.user, as_of)
+    ids: list[str] = []
+    for r in results.values():
+        if isinstance(r, dict):
+            ids += [s["id"] for s in r["steps"] if s["id"] not in ids]
+    rows = []
+    for sid in ids:
+        cells = [
+            next((s["answer"] for s in r["steps"] if s["id"] == sid), "")
+            if isinstance(r, dict)
+            else ""
+            for r in results.values()
+        ]
+        if any(c not in ("not_applicable", "") for c in cells):
+            rows.append((sid, cells))
+    return render(
+        request,
+        "cases/compare.html",
+        {"case": case, "results": results, "rows": rows, "as_of": as_of, "form": form},
+    )
+
+
+@login_required
+def export_case_file(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case(request, pk)
+    doc = to_case_file(case)
+    record(request.user, "export_case_file", case)
+    response = JsonResponse(doc, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="case-{case.pk}.json"'
+    return response
+
+
+@login_required
+@require_POST
+def import_view(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST, request.FILES)
+    user = request.user
+    if form.is_valid() and getattr(user, "team", None) is None:
+        form.add_error(None, _("Only members of a team can open cases."))
+    if form.is_valid():
+        upload = form.cleaned_data["case_file"]
+        if upload.size > MAX_CASE_FILE_BYTES:
+            form.add_error("case_file", _("The file is larger than 1 MB."))
+        else:
+            fmt = "json" if upload.name.lower().endswith(".json") else "yaml"
+            try:
+                case = import_case(upload.read(), fmt, user.team, user)  # type: ignore[union-attr]
+                record(user, "import_case_file", case)
+                return redirect("cases:detail", pk=case.pk)
+            except CaseFileError as err:
+                for path, message in err.errors:
+                    form.add_error("case_file", f"{path}: {message}" if path else message)
+    cases = visible_cases(user).select_related("client").order_by("-created_at")[:50]
+    return render(
+        request, "cases/dashboard.html", {"cases": cases, "import_form": form}, status=400
+    )
