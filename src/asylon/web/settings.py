@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "asylon.web.accounts",
     "asylon.web.audit",
     "asylon.web.cases",
+    "asylon.web.timeline",
+    "asylon.web.demo",
 ]
 
 MIDDLEWARE = [

@@ -5,9 +5,13 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-urlpatterns = [path("i18n/", include("django.conf.urls.i18n"))]
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("asylon.web.api.urls")),
+]
 urlpatterns += i18n_patterns(
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("timeline/", include("asylon.web.timeline.urls")),
     path("", include("asylon.web.cases.urls")),
 )

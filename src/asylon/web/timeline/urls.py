@@ -1,0 +1,2 @@
+app_name = "timeline"
+urlpatterns: list = []  # filled by the timeline app
