@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "asylon.web.audit",
     "asylon.web.cases",
     "asylon.web.timeline",
+    "asylon.web.api",
     "asylon.web.demo",
 ]
 
