@@ -119,3 +119,16 @@ def test_the_database_in_use() -> None:
     """The PostgreSQL run really runs on PostgreSQL."""
     expected = "postgresql" if os.environ.get("ASYLON_TEST_DB") == "postgres" else "sqlite"
     assert connection.vendor == expected
+
+
+def test_repeated_failed_logins_are_throttled(world: dict[str, Any]) -> None:
+    b = Browser()
+    for _ in range(4):
+        failed = b.post("/en/accounts/login/", {"username": "cw_a", "password": "wrong"})
+        assert failed.status_code == 200
+    fifth = b.post("/en/accounts/login/", {"username": "cw_a", "password": "wrong"})
+    assert fifth.status_code == 429, "the fifth failure locks the account out from this address"
+    locked = b.post("/en/accounts/login/", {"username": "cw_a", "password": PASSWORD})
+    assert locked.status_code == 429, "even the right password is refused while locked out"
+    other = Browser().post("/en/accounts/login/", {"username": "cw_a2", "password": PASSWORD})
+    assert other.status_code == 302, "another account is not affected"
