@@ -21,9 +21,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Build the evidence store, migrate, load the fictional demo cases, print the logins, serve.
 demo: $(STAMP)
 	$(VENV)/bin/asylon evidence build
-	$(VENV)/bin/asylon demo
+	$(VENV)/bin/asylon manage migrate --noinput
+	$(VENV)/bin/asylon manage load_demo
+	$(VENV)/bin/asylon serve --host 127.0.0.1 --port 8000
 
 # The whole suite on SQLite, then the database tests again on a throwaway PostgreSQL.
 test: $(STAMP)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "ninja",
     "asylon.web.accounts",
     "asylon.web.audit",
     "asylon.web.cases",

@@ -16,6 +16,7 @@ from django.db import transaction
 from asylon.law.facts import CaseFile, CaseFileError, case_from_data
 from asylon.web.accounts.models import Team
 from asylon.web.cases.models import Case, Client
+from asylon.web.timeline.services import facts_from_timeline, merge_facts
 
 SECTIONS = ("procedure", "applicant", "claim", "conduct", "removal", "evidence")
 
@@ -24,7 +25,7 @@ def to_case_file(
     case: Case, as_of: date | None = None, jurisdiction: str | None = None
 ) -> dict[str, Any]:
     """The case as an asylon.case/1 document (validated)."""
-    facts = dict(case.facts or {})
+    facts = merge_facts(dict(case.facts or {}), facts_from_timeline(case))
     applicant = dict(facts.get("applicant") or {})
     applicant["name"] = {"full": case.client.full_name, "aliases": list(case.client.aliases)}
     facts["applicant"] = applicant

@@ -17,6 +17,7 @@ from asylon.web.cases.access import visible_cases
 from asylon.web.cases.assessing import assess_case, compare_case
 from asylon.web.cases.casefile import import_case, to_case_file
 from asylon.web.cases.models import Assessment, Case
+from asylon.web.timeline.services import alerts_for_user
 
 MAX_CASE_FILE_BYTES = 1_000_000
 
@@ -39,8 +40,16 @@ def _case(request: HttpRequest, pk: int) -> Case:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "cases/dashboard.html", _dashboard_context(request, ImportForm()))
+
+
+def _dashboard_context(request: HttpRequest, form: ImportForm) -> dict[str, object]:
     cases = visible_cases(request.user).select_related("client").order_by("-created_at")[:50]
-    return render(request, "cases/dashboard.html", {"cases": cases, "import_form": ImportForm()})
+    return {
+        "cases": cases,
+        "import_form": form,
+        "alerts": alerts_for_user(request.user, date.today()),
+    }
 
 
 @login_required
