@@ -15,30 +15,13 @@ from django.test import Client as Browser
 
 from asylon.law.determination import DeterminationModel
 from asylon.law.facts import Findings, load_document, parse_case_file
-from asylon.web.accounts.models import Team, User
+from asylon.web.accounts.models import User
 from asylon.web.api.models import ApiToken, hash_token
 from asylon.web.audit.models import AuditEntry
 from asylon.web.cases.models import Assessment, Case, Client
 
 pytestmark = pytest.mark.django_db
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.yaml"))
-
-
-@pytest.fixture(autouse=True)
-def no_evidence_store(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ASYLON_EVIDENCE_DB", "/nonexistent/evidence.duckdb")
-
-
-@pytest.fixture
-def people() -> dict[str, User]:
-    a, b = Team.objects.create(name="A"), Team.objects.create(name="B")
-    return {
-        "a": User.objects.create_user("a", password="x" * 14, team=a),
-        "b": User.objects.create_user("b", password="x" * 14, team=b),
-        "researcher": User.objects.create_user(
-            "r", password="x" * 14, team=None, role=User.Role.RESEARCHER
-        ),
-    }
 
 
 class Api:
