@@ -1,12 +1,14 @@
 from django.urls import path
 
-from asylon.web.cases import views
+from asylon.web.cases import edit_views, views
 
 app_name = "cases"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("cases/import/", views.import_view, name="import"),
+    path("cases/new/", edit_views.new_case, name="new"),
     path("cases/<int:pk>/", views.case_detail, name="detail"),
+    path("cases/<int:pk>/findings/", edit_views.edit_findings, name="findings"),
     path("cases/<int:pk>/assess/", views.assess_view, name="assess"),
     path(
         "cases/<int:pk>/assessments/<int:assessment_id>/",
