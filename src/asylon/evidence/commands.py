@@ -21,7 +21,14 @@ import duckdb
 
 from asylon.evidence import guidance, store
 from asylon.evidence.gazetteer import Gazetteer, Place, PlaceError
-from asylon.evidence.indicators import Area, Indicators, SourceFigures, compute
+from asylon.evidence.indicators import (
+    Area,
+    AreaError,
+    Indicators,
+    SourceFigures,
+    compute,
+    resolve_area,
+)
 
 EXIT_INVALID = 2
 
@@ -52,49 +59,16 @@ def _fail(message: str) -> None:
     sys.exit(EXIT_INVALID)
 
 
-def _place(query: str, kind: str | None) -> Place:
-    try:
-        return Gazetteer.load().lookup(query, country=None, kind=kind)
-    except PlaceError as err:
-        _fail(str(err))
-        raise  # unreachable
-
-
 def _area(query: str, kind: str | None, radius_km: float | None) -> Area:
-    if "," in query and all(_is_number(p) for p in query.split(",")):
-        lat, lon = (float(p) for p in query.split(","))
-        if radius_km is None:
-            _fail("--radius-km is required around a point")
-        return Area(
-            "radius", f"{lat},{lon}", f"{radius_km} km around {lat},{lon}", lat, lon, radius_km
-        )
-    # A radius needs coordinates: an ambiguous name then means the town.
-    place = _place(query, kind or ("city" if radius_km is not None else None))
-    if radius_km is not None:
-        if place.lat is None or place.lon is None:
-            _fail(f"{place.label()} has no coordinates; a radius needs a city or a point")
-        return Area(
-            "radius",
-            place.code,
-            f"{radius_km:g} km around {place.name_en}",
-            place.lat,
-            place.lon,
-            radius_km,
-        )
-    if place.kind == "city":
-        _fail(f"{place.label()} is a town: give --radius-km, or name its district or governorate")
-    if place.kind == "country" and place.code != "SY":
-        _fail(f"no conflict-event data for {place.label()}")
-    area_kind = "country" if place.kind == "country" else place.kind
-    return Area(area_kind, place.code, place.name_en)  # type: ignore[arg-type]
-
-
-def _is_number(text: str) -> bool:
     try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+        return resolve_area(query, kind, radius_km)
+    except (PlaceError, AreaError) as err:
+        _fail(
+            str(err).replace("a radius", "--radius-km", 1)
+            if isinstance(err, AreaError)
+            else str(err)
+        )
+        raise  # unreachable
 
 
 def _connect() -> duckdb.DuckDBPyConnection:

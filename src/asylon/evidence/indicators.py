@@ -63,6 +63,67 @@ class Area:
         )
 
 
+class AreaError(ValueError):
+    """A place and radius that do not make an area; ``field`` is "place" or "radius_km"."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(message)
+
+
+def resolve_area(query: str, kind: str | None = None, radius_km: float | None = None) -> Area:
+    """The area a user names: a p-code, town code or name (any script), or ``lat,lon`` with a
+    radius. With a radius an ambiguous name means the town (a radius needs coordinates); a town
+    without a radius, or a country other than Syria, is an error. Unknown or ambiguous names
+    raise the gazetteer's :class:`~asylon.evidence.gazetteer.PlaceError`."""
+    from asylon.evidence.gazetteer import Gazetteer
+
+    parts = query.split(",")
+    if len(parts) == 2 and all(_is_number(p) for p in parts):
+        lat, lon = float(parts[0]), float(parts[1])
+        if radius_km is None:
+            raise AreaError("radius_km", "a radius is required around a point")
+        return Area(
+            "radius", f"{lat},{lon}", f"{radius_km:g} km around {lat},{lon}", lat, lon, radius_km
+        )
+    place = Gazetteer.load().lookup(
+        query, country=None, kind=kind or ("city" if radius_km is not None else None)
+    )
+    if radius_km is not None:
+        if place.lat is None or place.lon is None:
+            raise AreaError(
+                "place", f"{place.label()} has no coordinates; a radius needs a city or a point"
+            )
+        return Area(
+            "radius",
+            place.code,
+            f"{radius_km:g} km around {place.name_en}",
+            place.lat,
+            place.lon,
+            radius_km,
+        )
+    if place.kind == "city":
+        raise AreaError(
+            "place",
+            f"{place.label()} is a town: give a radius, or name its district or governorate",
+        )
+    if place.kind == "country" and place.code != "SY":
+        raise AreaError("place", f"no conflict-event data for {place.label()}")
+    return Area(
+        "country" if place.kind == "country" else place.kind,  # type: ignore[arg-type]
+        place.code,
+        place.name_en,
+    )
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 @dataclass
 class SourceFigures:
     source: str

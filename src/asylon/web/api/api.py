@@ -18,8 +18,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from asylon.evidence import store
-from asylon.evidence.gazetteer import AmbiguousPlace, Gazetteer, PlaceError, UnknownPlace
-from asylon.evidence.indicators import Area, compute
+from asylon.evidence.gazetteer import AmbiguousPlace, PlaceError, UnknownPlace
+from asylon.evidence.indicators import Area, AreaError, compute, resolve_area
 from asylon.law import CaseFileError, LawNotInForce
 from asylon.law.facts import CaseFile
 from asylon.web.api.auth import session_auth, token_auth
@@ -335,49 +335,11 @@ def compare(request: HttpRequest, case_id: int, as_of: date | None = None) -> An
 # --- evidence -----------------------------------------------------------------------------
 
 
-def _number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 def _area(place: str, kind: str | None, radius_km: float | None) -> Area:
-    if "," in place and all(_number(p) for p in place.split(",")):
-        lat, lon = (float(p) for p in place.split(","))
-        if radius_km is None:
-            raise InvalidField("radius_km", "radius_km is required around a point")
-        return Area(
-            "radius", f"{lat},{lon}", f"{radius_km:g} km around {lat},{lon}", lat, lon, radius_km
-        )
-    found = Gazetteer.load().lookup(
-        place, country=None, kind=kind or ("city" if radius_km is not None else None)
-    )
-    if radius_km is not None:
-        if found.lat is None or found.lon is None:
-            raise InvalidField(
-                "place", f"{found.label()} has no coordinates; a radius needs a city or a point"
-            )
-        return Area(
-            "radius",
-            found.code,
-            f"{radius_km:g} km around {found.name_en}",
-            found.lat,
-            found.lon,
-            radius_km,
-        )
-    if found.kind == "city":
-        raise InvalidField(
-            "place", f"{found.label()} is a town: give radius_km, or its district or governorate"
-        )
-    if found.kind == "country" and found.code != "SY":
-        raise InvalidField("place", f"no conflict-event data for {found.label()}")
-    return Area(
-        "country" if found.kind == "country" else found.kind,  # type: ignore[arg-type]
-        found.code,
-        found.name_en,
-    )
+    try:
+        return resolve_area(place, kind, radius_km)
+    except AreaError as err:
+        raise InvalidField(err.field, str(err)) from None
 
 
 @api.get(
