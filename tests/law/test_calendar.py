@@ -23,3 +23,10 @@ def test_years_weeks_days() -> None:
 def test_working_days_skip_weekends() -> None:
     assert add_working_days(date(2016, 3, 11), 5) == date(2016, 3, 18)  # Friday -> Friday
     assert add_working_days(date(2016, 3, 14), 5) == date(2016, 3, 21)  # Monday -> Monday
+
+
+def test_end_of_month() -> None:
+    from asylon.law.calendar import end_of_month
+
+    assert end_of_month(date(2016, 2, 10)) == date(2016, 2, 29)
+    assert end_of_month(date(2017, 12, 1)) == date(2017, 12, 31)

@@ -16,7 +16,6 @@ deterministic: fixed ``svg.hashsalt``, no date in the metadata.
 
 from __future__ import annotations
 
-import calendar
 import re
 import textwrap
 from collections.abc import Sequence
@@ -34,6 +33,7 @@ from matplotlib.typing import RcKeyType
 
 from asylon.evidence.gazetteer import Place
 from asylon.evidence.indicators import Indicators, SourceFigures
+from asylon.law.calendar import end_of_month
 
 __all__ = ["FORMATS", "monthly_series", "place_names", "plot_series", "visual"]
 
@@ -114,7 +114,8 @@ def _values(ind: Indicators, f: SourceFigures, months: list[str]) -> list[float 
     out: list[float | None] = []
     for month in months:
         y, m = int(month[:4]), int(month[5:])
-        first, last = date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
+        first = date(y, m, 1)
+        last = end_of_month(first)
         out.append(None if last < lo or first > hi else totals.get(month, 0.0))
     return out
 

@@ -12,7 +12,7 @@ import io
 import json
 import sys
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from asylon.evidence.indicators import (
     compute,
     resolve_area,
 )
+from asylon.law.calendar import end_of_month
 
 EXIT_INVALID = 2
 
@@ -169,7 +170,7 @@ def _dates(start: tuple[date, bool], end: tuple[date, bool]) -> tuple[date, date
     first = start[0]
     last = end[0]
     if end[1]:  # a whole month
-        last = (last.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        last = end_of_month(last)
     if last < first:
         _fail(f"--to ({last}) is before --from ({first})")
     return first, last

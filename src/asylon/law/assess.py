@@ -217,7 +217,9 @@ def decide_outcome(ctx: Context, steps: dict[str, Step]) -> str:
         return "REFUGEE"
     if refugee is U:
         return "UNDETERMINED"
-    need, _ = complementary.protection_need(ctx, steps)
+    need = ctx.remember(
+        ("protection_need", 0), lambda: complementary.protection_need(ctx, steps)[0]
+    )
     if need.yes:
         c_excl = _a(steps, "complementary.excluded")
         if c_excl is Y:

@@ -17,6 +17,11 @@ def add_months(start: date, months: int) -> date:
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
+def end_of_month(day: date) -> date:
+    """The last day of ``day``'s month."""
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
 def add_period(start: date, period: dict[str, int]) -> date:
     """``start`` plus a period such as ``{"months": 1}`` or ``{"years": 1, "days": 3}``."""
     day = add_months(start, 12 * period.get("years", 0) + period.get("months", 0))

@@ -266,7 +266,14 @@ def complementary_excluded(ctx: Context, acts: list[ActFinding], excluded: Step)
 
 
 def protection_need(ctx: Context, steps: dict[str, Step]) -> tuple[Tri, list[str]]:
-    """Would the person qualify for complementary protection if no exclusion clause applied?"""
+    """Would the person qualify for complementary protection if no exclusion clause applied?
+    The answer is also kept in ``ctx.memo[("protection_need", 0)]`` for the outcome."""
+    need, cites = _protection_need(ctx, steps)
+    ctx.memo[("protection_need", 0)] = need
+    return need, cites
+
+
+def _protection_need(ctx: Context, steps: dict[str, Step]) -> tuple[Tri, list[str]]:
 
     def s(sid: str) -> Tri:
         return of_step(steps[sid])
