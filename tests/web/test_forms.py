@@ -178,10 +178,14 @@ def test_missing_finding_links_to_the_form(people: dict[str, User]) -> None:
     assert "claim.findings.risk_of_persecution" in missing
     page = b.get(f"/en/cases/{case.pk}/").content.decode()
     assert f'href="/en/cases/{case.pk}/findings/#{ROP}"' in page
-    anchors = re.findall(rf'href="/en/cases/{case.pk}/findings/#([^"]+)"', page)
-    form = b.get(f"/en/cases/{case.pk}/findings/").content.decode()
-    for anchor in anchors:
-        assert f'id="{anchor}"' in form, anchor
-    for field in missing:
-        if not field.startswith("claim.findings"):
-            assert f"<li><code>{field}</code>" in page
+    links = dict(
+        (field, (url, anchor))
+        for url, anchor, field in re.findall(
+            r'<a href="([^"#]+)#([^"]+)"><code>([^<]+)</code>', page
+        )
+    )
+    assert set(links) == set(missing)  # every missing fact links to where it is supplied
+    for field, (url, anchor) in links.items():
+        target = b.get(url)
+        assert target.status_code == 200, field
+        assert f'id="{anchor}"' in target.content.decode(), (field, url, anchor)

@@ -52,6 +52,13 @@ def _country(code: str) -> str | None:
     return code if len(code) == 2 and pycountry.countries.get(alpha_2=code) else None
 
 
+def _language(code: str) -> bool:
+    return bool(
+        (len(code) == 2 and pycountry.languages.get(alpha_2=code))
+        or (len(code) == 3 and pycountry.languages.get(alpha_3=code))
+    )
+
+
 def jurisdiction_errors(value: str) -> list[str]:
     """Why ``value`` is not a usable jurisdiction: the contract's rule, then the law's own
     list of EU member states (so eu:us is refused here, not at the first assessment)."""
@@ -127,6 +134,24 @@ class ClientCaseForm(forms.Form):
             "knows; the country evidence for that area is used for the assessment."
         ),
     )
+    languages = forms.CharField(
+        label=_("Languages"),
+        required=False,
+        help_text=_(
+            "Languages the person speaks, as ISO 639 codes separated by commas, first the one "
+            "for interviews: e.g. ar, ku, ru."
+        ),
+    )
+    contact = forms.CharField(
+        label=_("Contact"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "How to reach the person safely (telephone, messenger, address). Note who else "
+            "may read messages on that channel."
+        ),
+    )
     jurisdiction = forms.CharField(
         label=_("Jurisdiction"),
         max_length=8,
@@ -164,6 +189,17 @@ class ClientCaseForm(forms.Form):
                 code="country",
             )
         return list(dict.fromkeys(c.upper() for c in codes))
+
+    def clean_languages(self) -> list[str]:
+        codes = [c.lower() for c in _split(self.cleaned_data["languages"])]
+        bad = [c for c in codes if not _language(c)]
+        if bad:
+            raise forms.ValidationError(
+                _("Not an ISO 639 language code: %(codes)s (e.g. ar, ku, ru, en)."),
+                params={"codes": ", ".join(bad)},
+                code="language",
+            )
+        return list(dict.fromkeys(codes))
 
     def clean_stateless(self) -> bool | None:
         return {"yes": True, "no": False}.get(self.cleaned_data["stateless"])
@@ -227,6 +263,72 @@ class ClientCaseForm(forms.Form):
         if d["sex"]:
             out["sex"] = d["sex"]
         return out
+
+
+CASE_FIELDS = ("jurisdiction", "procedure_kind", "restricted")
+# The applicant keys the client form writes; the others (arrival, vulnerabilities...) are kept.
+APPLICANT_KEYS = ("nationalities", "stateless", "habitual_residence", "born", "sex")
+
+
+class ClientForm(ClientCaseForm):
+    """The client alone: the same fields and checks as when the case was opened."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in CASE_FIELDS:
+            del self.fields[name]
+
+    @classmethod
+    def initial_for(cls, client: Any) -> dict[str, Any]:
+        return {
+            "full_name": client.full_name,
+            "aliases": ", ".join(client.aliases),
+            "born": client.born,
+            "sex": client.sex,
+            "nationalities": ", ".join(client.nationalities),
+            "stateless": {True: "yes", False: "no"}.get(client.stateless, UNKNOWN),
+            "home_country": client.home_country,
+            "home_place": client.home_place,
+            "languages": ", ".join(client.languages),
+            "contact": client.contact,
+        }
+
+
+class CaseSettingsForm(forms.Form):
+    """Jurisdiction, procedure, status, who works on the case and who may open it."""
+
+    jurisdiction = ClientCaseForm.base_fields["jurisdiction"]
+    procedure_kind = ClientCaseForm.base_fields["procedure_kind"]
+    status = forms.ChoiceField(label=_("Status"))
+    assigned = forms.ModelMultipleChoiceField(
+        label=_("Caseworkers"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Members of the case's team who work on it."),
+    )
+    restricted = ClientCaseForm.base_fields["restricted"]
+    named_users = forms.ModelMultipleChoiceField(
+        label=_("Named users of a restricted case"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only these people may open the case while it is restricted; you stay named."),
+    )
+
+    def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
+        from asylon.web.accounts.models import User
+        from asylon.web.cases.models import Case
+
+        super().__init__(*args, **kwargs)
+        members = User.objects.filter(team=case.team, is_active=True).exclude(
+            role=User.Role.RESEARCHER
+        )
+        self.fields["assigned"].queryset = members.order_by("username")  # type: ignore[attr-defined]
+        self.fields["named_users"].queryset = members.order_by("username")  # type: ignore[attr-defined]
+        self.fields["status"].choices = Case.Status.choices  # type: ignore[attr-defined]
+
+    clean_jurisdiction = ClientCaseForm.clean_jurisdiction
 
 
 # (contract path, kind, label, help text). The form field's name and HTML id is the path with

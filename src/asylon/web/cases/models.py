@@ -23,6 +23,14 @@ class Client(models.Model):
     stateless = models.BooleanField(_("stateless"), null=True, blank=True)
     home_country = models.CharField(_("home country (ISO code)"), max_length=2, blank=True)
     home_place = models.CharField(_("home area"), max_length=120, blank=True)
+    languages = models.JSONField(
+        _("languages"), default=list, blank=True, help_text=_("ISO 639 codes, e.g. ar, ku, ru.")
+    )
+    contact = models.TextField(
+        _("contact"),
+        blank=True,
+        help_text=_("Telephone, messenger, address: how to reach the person safely."),
+    )
     team = models.ForeignKey(
         Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="clients"
     )
@@ -36,7 +44,41 @@ class Client(models.Model):
         return f"client {self.pk}"  # never the name: str() may reach logs
 
 
+class FamilyLink(models.Model):
+    """A family member who is also a client (read in both directions)."""
+
+    class Relation(models.TextChoices):
+        SPOUSE = "spouse", _("spouse or partner")
+        CHILD = "child", _("child")
+        PARENT = "parent", _("parent")
+        SIBLING = "sibling", _("brother or sister")
+        OTHER = "other", _("other relative")
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="family_links")
+    relative = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    relation = models.CharField(_("relation"), max_length=10, choices=Relation.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "relative"], name="one_link_per_pair"),
+            models.CheckConstraint(
+                condition=~models.Q(client=models.F("relative")), name="not_own_relative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"family link {self.pk}"
+
+
 class Case(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("open: preparing the application")
+        WAITING = "waiting", _("waiting for a decision")
+        APPEAL = "appeal", _("under appeal or in court")
+        PROTECTED = "protected", _("protection granted")
+        REMOVAL = "removal", _("facing removal")
+        CLOSED = "closed", _("closed")
+
     class Jurisdiction(models.TextChoices):
         UNHCR = "unhcr", _("UNHCR mandate")
         EU = "eu", _("European Union")
@@ -52,6 +94,9 @@ class Case(models.Model):
         help_text=_("unhcr, ru, eu or eu:<member state>, e.g. eu:de"),
     )
     procedure_kind = models.CharField(_("procedure"), max_length=30, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
+    )
     team = models.ForeignKey(
         Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="cases"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from asylon.web.audit.services import record
 from asylon.web.cases.access import visible_cases
 from asylon.web.cases.assessing import assess_case, compare_case
 from asylon.web.cases.casefile import import_case, to_case_file
+from asylon.web.cases.links import missing_link
 from asylon.web.cases.models import Assessment, Case
 from asylon.web.timeline.services import alerts_for_user
 
@@ -60,13 +62,26 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "cases/case_detail.html",
-        {
-            "case": case,
-            "latest": assessments[0] if assessments else None,
-            "earlier": assessments[1:],
-            "form": AsOfForm(),
-        },
+        _detail(case, assessments[0] if assessments else None, assessments[1:], AsOfForm()),
     )
+
+
+def _detail(
+    case: Case, latest: Assessment | None, earlier: list[Assessment], form: AsOfForm
+) -> dict[str, Any]:
+    missing = []
+    if latest is not None:
+        missing = [
+            {**m, "link": missing_link(case.pk, m["field"])}
+            for m in latest.determination.get("missing", [])
+        ]
+    return {
+        "case": case,
+        "latest": latest,
+        "earlier": earlier,
+        "form": form,
+        "missing": missing,
+    }
 
 
 @login_required
@@ -80,12 +95,7 @@ def assess_view(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("cases:detail", pk=case.pk)
         except (CaseFileError, LawNotInForce) as err:
             form.add_error("as_of", str(err))
-    return render(
-        request,
-        "cases/case_detail.html",
-        {"case": case, "latest": None, "earlier": [], "form": form},
-        status=400,
-    )
+    return render(request, "cases/case_detail.html", _detail(case, None, [], form), status=400)
 
 
 @login_required
@@ -93,11 +103,7 @@ def assessment_detail(request: HttpRequest, pk: int, assessment_id: int) -> Http
     case = _case(request, pk)
     assessment = get_object_or_404(Assessment, pk=assessment_id, case=case)
     record(request.user, "view_assessment", case, assessment=assessment.pk)
-    return render(
-        request,
-        "cases/case_detail.html",
-        {"case": case, "latest": assessment, "earlier": [], "form": AsOfForm()},
-    )
+    return render(request, "cases/case_detail.html", _detail(case, assessment, [], AsOfForm()))
 
 
 @login_required
