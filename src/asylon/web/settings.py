@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "asylon.web.timeline",
     "asylon.web.api",
     "asylon.web.demo",
+    "asylon.web.documents",
 ]
 
 MIDDLEWARE = [
@@ -147,7 +148,12 @@ TIME_ZONE = "UTC"
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-WHITENOISE_USE_FINDERS = True  # serve straight from the package: no collectstatic step
+WHITENOISE_USE_FINDERS = True
+# Uploaded documents: content-addressed files under var/documents (or ASYLON_DOCUMENTS_DIR);
+# large uploads are spooled next to them, never in the system temp folder.
+ASYLON_DOCUMENTS_DIR = os.environ.get("ASYLON_DOCUMENTS_DIR") or str(var_dir() / "documents")
+Path(ASYLON_DOCUMENTS_DIR).mkdir(mode=0o700, parents=True, exist_ok=True)
+FILE_UPLOAD_TEMP_DIR = ASYLON_DOCUMENTS_DIR  # serve straight from the package: no collectstatic step
 
 # No personal data in application logs: requests are not logged with their parameters, and
 # errors go to the console without local variables (Django's default mail handler is off).

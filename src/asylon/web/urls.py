@@ -13,5 +13,6 @@ urlpatterns += i18n_patterns(
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("timeline/", include("asylon.web.timeline.urls")),
+    path("cases/<int:pk>/documents/", include("asylon.web.documents.urls")),
     path("", include("asylon.web.cases.urls")),
 )

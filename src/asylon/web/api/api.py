@@ -367,3 +367,6 @@ def indicators(
         return compute(con, area, start, end, by).to_dict()
     finally:
         con.close()
+
+
+api.add_router("/cases", "asylon.web.documents.api.router")
