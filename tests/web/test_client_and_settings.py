@@ -179,3 +179,19 @@ def test_other_team_gets_404_on_every_edit_page(people: dict[str, User]) -> None
         for url in ("client/", "client/family/", "settings/"):
             assert b.get(f"/en/cases/{case.pk}/{url}").status_code in (404, 405)
             assert b.post(f"/en/cases/{case.pk}/{url}", {}).status_code == 404
+
+
+def test_dashboard_search_by_name_and_status(people: dict[str, User]) -> None:
+    b = browse(people["a"])
+    open_case(b)
+    second = open_case(b, full_name="Yusuf Example")
+    Case.objects.filter(pk=second.pk).update(status="appeal")
+    page = b.get("/en/", {"q": "yusuf"}).content.decode()
+    assert "Yusuf Example" in page and "Mariam Example" not in page
+    page = b.get("/en/", {"status": "open"}).content.decode()
+    assert "Mariam Example" in page and "Yusuf Example" not in page
+    page = b.get("/en/", {"q": "'; DROP TABLE cases_case; --"}).content.decode()
+    assert "No cases yet." in page and Case.objects.count() == 2
+    bad = b.get("/en/", {"status": "nonsense"})
+    assert bad.status_code == 200 and "status" in bad.context["search"].errors
+    assert "Mariam Example" not in browse(people["b"]).get("/en/", {"q": "Mariam"}).content.decode()

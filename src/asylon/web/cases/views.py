@@ -45,10 +45,30 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/dashboard.html", _dashboard_context(request, ImportForm()))
 
 
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Find a client"), max_length=100, required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("any")), *Case.Status.choices]
+    )
+
+
+PAGE_SIZE = 50
+
+
 def _dashboard_context(request: HttpRequest, form: ImportForm) -> dict[str, object]:
-    cases = visible_cases(request.user).select_related("client").order_by("-created_at")[:50]
+    search = SearchForm(request.GET or None)
+    cases = visible_cases(request.user)
+    if search.is_valid():
+        if q := search.cleaned_data["q"].strip():
+            cases = cases.filter(client__full_name__icontains=q)
+        if status := search.cleaned_data["status"]:
+            cases = cases.filter(status=status)
+    total = cases.count()
     return {
-        "cases": cases,
+        "cases": cases.select_related("client").order_by("-created_at")[:PAGE_SIZE],
+        "total": total,
+        "shown": min(total, PAGE_SIZE),
+        "search": search,
         "import_form": form,
         "alerts": alerts_for_user(request.user, date.today()),
     }
@@ -163,7 +183,4 @@ def import_view(request: HttpRequest) -> HttpResponse:
             except CaseFileError as err:
                 for path, message in err.errors:
                     form.add_error("case_file", f"{path}: {message}" if path else message)
-    cases = visible_cases(user).select_related("client").order_by("-created_at")[:50]
-    return render(
-        request, "cases/dashboard.html", {"cases": cases, "import_form": form}, status=400
-    )
+    return render(request, "cases/dashboard.html", _dashboard_context(request, form), status=400)
