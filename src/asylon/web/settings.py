@@ -148,12 +148,12 @@ TIME_ZONE = "UTC"
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = True  # serve straight from the package: no collectstatic step
 # Uploaded documents: content-addressed files under var/documents (or ASYLON_DOCUMENTS_DIR);
 # large uploads are spooled next to them, never in the system temp folder.
 ASYLON_DOCUMENTS_DIR = os.environ.get("ASYLON_DOCUMENTS_DIR") or str(var_dir() / "documents")
 Path(ASYLON_DOCUMENTS_DIR).mkdir(mode=0o700, parents=True, exist_ok=True)
-FILE_UPLOAD_TEMP_DIR = ASYLON_DOCUMENTS_DIR  # serve straight from the package: no collectstatic step
+FILE_UPLOAD_TEMP_DIR = ASYLON_DOCUMENTS_DIR
 
 # No personal data in application logs: requests are not logged with their parameters, and
 # errors go to the console without local variables (Django's default mail handler is off).
