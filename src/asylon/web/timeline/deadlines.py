@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from asylon.law.calendar import add_period, add_working_days
 from asylon.law.parameters import LawNotInForce, Profile, load_profile
@@ -89,7 +90,18 @@ def _param(profile: Profile, name: str, day: date) -> tuple[Any, str, bool] | No
 
 
 def _span(period: dict[str, int]) -> str:
-    return ", ".join(f"{v} {k}" for k, v in period.items())
+    """“1 month”, “14 days”, “2 years” in the active language (Russian and Arabic plurals)."""
+
+    units = {
+        "days": lambda n: ngettext("%(n)d day", "%(n)d days", n),
+        "working_days": lambda n: ngettext("%(n)d working day", "%(n)d working days", n),
+        "weeks": lambda n: ngettext("%(n)d week", "%(n)d weeks", n),
+        "months": lambda n: ngettext("%(n)d month", "%(n)d months", n),
+        "years": lambda n: ngettext("%(n)d year", "%(n)d years", n),
+    }
+    return ", ".join(
+        units[k](v) % {"n": v} if k in units else f"{v} {k}" for k, v in period.items()
+    )
 
 
 def _after(events: list[TimelineEvent], kinds: tuple[str, ...], day: date) -> bool:
@@ -149,7 +161,11 @@ def _decision_periods(
             certs = [e for e in events if e.kind == K.CERTIFICATE_ISSUED and e.on >= applied]
             if certs:
                 start = certs[0].on
-                basis = _("%(m)s months from the certificate issued on %(day)s") % {
+                basis = ngettext(
+                    "%(m)s month from the certificate issued on %(day)s",
+                    "%(m)s months from the certificate issued on %(day)s",
+                    p["months"],
+                ) % {
                     "m": p["months"],
                     "day": start,
                 }
@@ -167,21 +183,31 @@ def _decision_periods(
                         ok,
                     )
                 )
-                basis = _("%(m)s months from the certificate, due at the latest on %(day)s") % {
+                basis = ngettext(
+                    "%(m)s month from the certificate, due at the latest on %(day)s",
+                    "%(m)s months from the certificate, due at the latest on %(day)s",
+                    p["months"],
+                ) % {
                     "m": p["months"],
                     "day": start,
                 }
             due = add_period(start, {"months": p["months"]})
-            basis += " " + _("(exceptionally extendable by %(m)s months)") % {
-                "m": p["extension_months"]
-            }
+            basis += " " + ngettext(
+                "(exceptionally extendable by %(m)s month)",
+                "(exceptionally extendable by %(m)s months)",
+                p["extension_months"],
+            ) % {"m": p["extension_months"]}
             out.append(Deadline("decision", due, basis, "RF Law Art 7", due < today, case.pk, ok))
     else:
         found = _param(profile, "decision_period", applied)
         if found:
             p, cite, ok = found
             due = add_period(applied, {"months": p["months"]})
-            basis = _("%(m)s months from lodging on %(day)s") % {"m": p["months"], "day": applied}
+            basis = ngettext(
+                "%(m)s month from lodging on %(day)s",
+                "%(m)s months from lodging on %(day)s",
+                p["months"],
+            ) % {"m": p["months"], "day": applied}
             out.append(Deadline("decision", due, basis, cite, due < today, case.pk, ok))
     return out
 
