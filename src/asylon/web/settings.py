@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "asylon.web.api",
     "asylon.web.demo",
     "asylon.web.documents",
+    "asylon.web.evidence",
 ]
 
 MIDDLEWARE = [

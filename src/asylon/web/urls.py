@@ -14,5 +14,6 @@ urlpatterns += i18n_patterns(
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("timeline/", include("asylon.web.timeline.urls")),
     path("cases/<int:pk>/documents/", include("asylon.web.documents.urls")),
+    path("evidence/", include("asylon.web.evidence.urls")),
     path("", include("asylon.web.cases.urls")),
 )
