@@ -4,8 +4,10 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+LOCALE := src/asylon/web/locale
+MO := $(patsubst %.po,%.mo,$(wildcard $(LOCALE)/*/LC_MESSAGES/django.po))
 
-.PHONY: demo test bench lint install clean
+.PHONY: demo test bench lint install clean translations messages
 
 # A virtualenv with the pinned dependencies; reinstalled when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -14,6 +16,15 @@ $(STAMP): pyproject.toml
 	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
 	  { echo "installing PostgreSQL (Debian) for the test fixtures"; apt-get update -qq && \
 	    apt-get install -y -qq postgresql; }
+	@command -v wrk >/dev/null 2>&1 || \
+	  { echo "installing wrk (Debian), the load generator of make bench"; apt-get update -qq && \
+	    apt-get install -y -qq wrk; }
+	@command -v msgfmt >/dev/null 2>&1 || \
+	  { echo "installing GNU gettext (Debian) to compile the message catalogues"; \
+	    apt-get update -qq && apt-get install -y -qq gettext; }
+	@test -x /usr/bin/chromium || \
+	  { echo "installing Chromium (Debian) for the browser tests"; apt-get update -qq && \
+	    apt-get install -y -qq chromium; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'
@@ -21,21 +32,34 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The compiled message catalogues (.mo, not committed), each checked and built from its .po.
+translations: $(MO)
+
+%.mo: %.po | $(STAMP)
+	msgfmt --check -o $@ $<
+
+# Re-extract every translatable string of the web application into the ru and ar catalogues
+# (new strings arrive untranslated; translate them, then `make translations`).
+messages: $(STAMP)
+	cd src/asylon/web && ../../../$(VENV)/bin/asylon manage makemessages -l ru -l ar \
+	  --no-location --no-obsolete
+
 # Build the evidence store, migrate, load the fictional demo cases, print the logins, serve.
-demo: $(STAMP)
+demo: $(STAMP) $(MO)
 	$(VENV)/bin/asylon evidence build
 	$(VENV)/bin/asylon manage migrate --noinput
 	$(VENV)/bin/asylon manage load_demo
 	$(VENV)/bin/asylon serve --host 127.0.0.1 --port 8000
 
 # The whole suite on SQLite, then the database tests again on a throwaway PostgreSQL.
-test: $(STAMP)
+test: $(STAMP) $(MO)
 	$(PY) -m pytest -n 2 -p no:cacheprovider
 	ASYLON_TEST_DB=postgres $(PY) -m pytest -p no:cacheprovider tests/web
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_assess.py
 	$(PY) benchmarks/bench_coi.py
+	$(PY) benchmarks/bench_web.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
@@ -44,3 +68,4 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -f $(MO)
