@@ -57,7 +57,7 @@ def test_every_code_of_the_core_has_display_text() -> None:
     assert set(lawtext.QUESTIONS) == set(QUESTIONS)
     assert set(lawtext.OUTCOME_TEXT) == set(OUTCOME_TEXT) == set(OUTCOMES)
     assert set(lawtext.OUTCOME_TITLE) == set(OUTCOMES)
-    assert set(lawtext.FLAG_TITLES) == set(FLAG_CODES)
+    assert set(lawtext.FLAG_TITLES) == {*FLAG_CODES, "MANDATORY_REMOVAL"}  # + the timeline's
     assert set(lawtext.BAR_TITLES) == set(BAR_CODES)
     assert set(lawtext.SIDE_OUTPUT_TITLES) == set(SIDE_OUTPUTS)
     assert set(lawtext.ANSWERS) == {a.value for a in Answer}

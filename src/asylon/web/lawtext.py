@@ -154,6 +154,8 @@ FLAG_TITLES: dict[str, Promise] = {
     "LAW_UNCERTAIN": _("The applicable law is uncertain"),
     "PRACTICE_DIVERGES": _("Published practice diverges from the law"),
     "OTHER_PROCEDURE_NEEDED": _("Another procedure is needed"),
+    # raised by the timeline (asylon.web.timeline.alerts), not by the engine
+    "MANDATORY_REMOVAL": _("Removal is mandatory under the Code of Administrative Offences"),
 }
 
 # ``asylon.law.determination.BAR_CODES``: absolute bars to return, each named by its provision.

@@ -20,9 +20,11 @@ from asylon.web.cases.models import Case
 def visible_cases(user: Any) -> QuerySet[Case]:
     if not getattr(user, "is_authenticated", False) or user.role == User.Role.RESEARCHER:
         return Case.objects.none()
-    mine = Q(assigned=user)
+    # The many-to-many links are tested with subqueries (IN), not joins: a join repeats a case
+    # once per link and needs SELECT DISTINCT over every column, facts included, to undo that.
+    assigned = Case.assigned.through.objects.filter(user_id=user.pk).values("case_id")
+    named = Case.named_users.through.objects.filter(user_id=user.pk).values("case_id")
+    mine = Q(pk__in=assigned)
     if user.team_id is not None:
         mine |= Q(team_id=user.team_id)
-    return Case.objects.filter(
-        (mine & Q(restricted=False)) | Q(restricted=True, named_users=user)
-    ).distinct()
+    return Case.objects.filter((mine & Q(restricted=False)) | Q(restricted=True, pk__in=named))

@@ -158,7 +158,7 @@ class ClientCaseForm(forms.Form):
         initial="ru",
         help_text=_(
             "Whose law decides the case: unhcr (UNHCR mandate), ru (Russian Federation), "
-            "eu or eu:<member state>, e.g. eu:de for Germany."
+            "eu, or eu: followed by a member state’s code, e.g. eu:de for Germany."
         ),
     )
     procedure_kind = forms.ChoiceField(

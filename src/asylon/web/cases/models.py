@@ -91,7 +91,7 @@ class Case(models.Model):
         _("jurisdiction"),
         max_length=8,
         default="ru",
-        help_text=_("unhcr, ru, eu or eu:<member state>, e.g. eu:de"),
+        help_text=_("unhcr, ru, eu, or eu: followed by a member state’s code, e.g. eu:de"),
     )
     procedure_kind = models.CharField(_("procedure"), max_length=30, blank=True)
     status = models.CharField(
