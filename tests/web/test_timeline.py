@@ -335,3 +335,36 @@ def test_the_alerts_fragment_renders(world: dict[str, Any]) -> None:
         "timeline/_alerts.html", {"alerts": services.alerts_for_user(cw, today)}
     )
     assert "Salekh Example" in html and "appeal time limit" in html and ".ics" in html
+
+
+def test_an_assessment_on_a_past_date_sees_only_the_events_up_to_it(world: dict[str, Any]) -> None:
+    from asylon.web.cases.casefile import to_case_file
+
+    case, cw = world["case"], world["cw_a"]
+    add(case, cw, "application_lodged", "2015-02-01", procedure="refugee_status")
+    add(
+        case,
+        cw,
+        "detention_started",
+        "2015-03-01",
+        place="SUVSIG Sakharovo",
+        basis="pending_removal",
+        periodic_review_available=False,
+    )
+    add(case, cw, "detention_ended", "2016-03-01")
+    add(case, cw, "decision", "2016-06-01", outcome="refused", notified_on="2016-06-03")
+    then = to_case_file(case, D("2015-06-01"))
+    assert then["removal"]["detention"] == [
+        {
+            "from": "2015-03-01",
+            "to": None,
+            "place": "SUVSIG Sakharovo",
+            "basis": "pending_removal",
+            "periodic_review_available": False,
+            "transit_zone": None,
+        }
+    ]
+    assert "decision_notified_on" not in then["procedure"]
+    later = to_case_file(case, D("2016-07-01"))
+    assert later["removal"]["detention"][0]["to"] == "2016-03-01"
+    assert later["procedure"]["decision_notified_on"] == "2016-06-03"

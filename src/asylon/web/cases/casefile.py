@@ -25,7 +25,8 @@ def to_case_file(
     case: Case, as_of: date | None = None, jurisdiction: str | None = None
 ) -> dict[str, Any]:
     """The case as an asylon.case/1 document (validated)."""
-    facts = merge_facts(dict(case.facts or {}), facts_from_timeline(case))
+    day = as_of or date.today()
+    facts = merge_facts(dict(case.facts or {}), facts_from_timeline(case, until=day))
     applicant = dict(facts.get("applicant") or {})
     applicant["name"] = {"full": case.client.full_name, "aliases": list(case.client.aliases)}
     facts["applicant"] = applicant
@@ -33,7 +34,7 @@ def to_case_file(
         "format": "asylon.case/1",
         "id": f"case-{case.pk}",
         "jurisdiction": jurisdiction or case.jurisdiction,
-        "as_of": (as_of or date.today()).isoformat(),
+        "as_of": day.isoformat(),
         **{k: facts[k] for k in SECTIONS if facts.get(k) is not None},
     }
     validated(doc)

@@ -66,13 +66,19 @@ def delete_event(case: Case, user: Any, event: TimelineEvent) -> None:
 # Facts for the case file
 
 
-def facts_from_timeline(case: Case, events: list[TimelineEvent] | None = None) -> dict[str, Any]:
+def facts_from_timeline(
+    case: Case, events: list[TimelineEvent] | None = None, until: date | None = None
+) -> dict[str, Any]:
     """asylon.case/1 fragments the events establish, by section (JSON-ready values).
 
     Only the fields the timeline knows appear; where they appear they replace the stored facts
-    (``removal.detention`` and ``removal.administrative_offences`` as whole lists).
+    (``removal.detention`` and ``removal.administrative_offences`` as whole lists). With
+    ``until``, only the events up to that day count: an assessment on a past date must not see
+    what happened after it (a detention still open on that day is open, not ended).
     """
     events = _chronological(list(case.timeline_events.all()) if events is None else events)
+    if until is not None:
+        events = [e for e in events if e.on <= until]
     born = _born(case)
     procedure: dict[str, Any] = {}
     applicant: dict[str, Any] = {}
