@@ -132,3 +132,17 @@ def test_repeated_failed_logins_are_throttled(world: dict[str, Any]) -> None:
     assert locked.status_code == 429, "even the right password is refused while locked out"
     other = Browser().post("/en/accounts/login/", {"username": "cw_a2", "password": PASSWORD})
     assert other.status_code == 302, "another account is not affected"
+
+
+def test_error_pages_are_localised_and_carry_no_detail(people: dict[str, Any]) -> None:
+    b = Browser()
+    b.force_login(people["a"])
+    page = b.get("/ar/cases/999999/")
+    assert page.status_code == 404
+    body = page.content.decode()
+    assert 'dir="rtl"' in body and "Traceback" not in body
+    assert body.count("999999") == 1  # only in the language switch's return address
+    csrf = Browser(enforce_csrf_checks=True)
+    csrf.force_login(people["a"])
+    refused = csrf.post("/en/cases/new/", {"full_name": "X"})
+    assert refused.status_code == 403 and "security token" in refused.content.decode()

@@ -368,3 +368,23 @@ def test_an_assessment_on_a_past_date_sees_only_the_events_up_to_it(world: dict[
     later = to_case_file(case, D("2016-07-01"))
     assert later["removal"]["detention"][0]["to"] == "2016-03-01"
     assert later["procedure"]["decision_notified_on"] == "2016-06-03"
+
+
+def test_arrival_records_the_host_country_and_where_the_person_lives(
+    world: dict[str, Any],
+) -> None:
+    from asylon.web.cases.casefile import to_case_file
+
+    case, cw = world["case"], world["cw_a"]
+    add(case, cw, "arrival", "2015-09-01", country="RU", place="Moscow", entry="visa")
+    applicant = to_case_file(case, D("2016-01-01"))["applicant"]
+    assert applicant["host_country"] == "RU" and applicant["arrived_on"] == "2015-09-01"
+    assert applicant["present_in"] == {"country": "RU", "place": "Moscow"}
+    assert applicant["entered_irregularly"] is False
+    with pytest.raises(DetailsError):
+        add(case, cw, "arrival", "2015-09-01", country="Russia")
+
+
+def test_the_two_event_forms_have_distinct_ids(world: dict[str, Any]) -> None:
+    page = browse(world["cw_a"]).get(f"/en/timeline/case/{world['case'].pk}/").content.decode()
+    assert page.count('id="id_kind"') == 1 and 'id="choose_kind"' in page

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -89,6 +90,11 @@ def _param(profile: Profile, name: str, day: date) -> tuple[Any, str, bool] | No
     return v.value, _cite(v.reference), v.verified
 
 
+def _day(day: date) -> str:
+    """A date in the reader's locale, for the messages below."""
+    return date_format(day, "DATE_FORMAT")
+
+
 def _span(period: dict[str, int]) -> str:
     """“1 month”, “14 days”, “2 years” in the active language (Russian and Arabic plurals)."""
 
@@ -125,7 +131,7 @@ def _appeals(
     due = add_period(notified, limit)
     basis = _("%(span)s from written notice of the decision on %(day)s") % {
         "span": _span(limit),
-        "day": notified,
+        "day": _day(notified),
     }
     return [Deadline("appeal", due, basis, cite, due < today, case.pk, verified)]
 
@@ -151,7 +157,7 @@ def _decision_periods(
             due = add_period(applied, p)
             basis = _("%(span)s from the temporary-asylum application of %(day)s") % {
                 "span": _span(p),
-                "day": applied,
+                "day": _day(applied),
             }
             out.append(Deadline("decision", due, basis, cite, due < today, case.pk, ok))
     elif profile.name == "ru":
@@ -167,7 +173,7 @@ def _decision_periods(
                     p["months"],
                 ) % {
                     "m": p["months"],
-                    "day": start,
+                    "day": _day(start),
                 }
             else:
                 start = add_working_days(applied, p["preliminary_working_days"])
@@ -176,7 +182,7 @@ def _decision_periods(
                         "certificate",
                         start,
                         _("%(n)s working days from the application of %(day)s")
-                        % {"n": p["preliminary_working_days"], "day": applied},
+                        % {"n": p["preliminary_working_days"], "day": _day(applied)},
                         "RF Law Art 4(5)",
                         start < today,
                         case.pk,
@@ -189,7 +195,7 @@ def _decision_periods(
                     p["months"],
                 ) % {
                     "m": p["months"],
-                    "day": start,
+                    "day": _day(start),
                 }
             due = add_period(start, {"months": p["months"]})
             basis += " " + ngettext(
@@ -207,7 +213,7 @@ def _decision_periods(
                 "%(m)s month from lodging on %(day)s",
                 "%(m)s months from lodging on %(day)s",
                 p["months"],
-            ) % {"m": p["months"], "day": applied}
+            ) % {"m": p["months"], "day": _day(applied)}
             out.append(Deadline("decision", due, basis, cite, due < today, case.pk, ok))
     return out
 
@@ -221,7 +227,7 @@ def _status(
     status = grant.details["status"]
     if latest.details.get("valid_until"):
         expiry = date.fromisoformat(latest.details["valid_until"])
-        basis = _("valid until %(day)s as stated on the decision") % {"day": expiry}
+        basis = _("valid until %(day)s as stated on the decision") % {"day": _day(expiry)}
         cite, ok, renewable = "", True, True
         rows = profile.status(STATUS_PROFILE_NAME[status], latest.on)
         if rows is not None:
@@ -234,7 +240,7 @@ def _status(
         expiry = add_period(latest.on, rows.value["duration"])
         basis = _("%(span)s from the grant or renewal of %(day)s") % {
             "span": _span(rows.value["duration"]),
-            "day": latest.on,
+            "day": _day(latest.on),
         }
         cite, ok, renewable = (
             ", ".join(rows.value.get("citations", [])),
@@ -252,7 +258,7 @@ def _status(
                     "reminder: apply to renew before the status expires on %(day)s "
                     "(one month ahead, to leave time for the application)"
                 )
-                % {"day": expiry},
+                % {"day": _day(expiry)},
                 cite,
                 remind < today,
                 case.pk,
@@ -277,7 +283,7 @@ def _detention(
                     "detention_review",
                     due,
                     _("review of the detention at %(place)s set for %(day)s")
-                    % {"place": start.details.get("place", ""), "day": due},
+                    % {"place": start.details.get("place", ""), "day": _day(due)},
                     "",
                     due < today,
                     case.pk,
@@ -292,7 +298,7 @@ def _detention(
                     "detention_limit",
                     due,
                     _("%(n)s days from the start of detention on %(day)s")
-                    % {"n": days, "day": start.on},
+                    % {"n": days, "day": _day(start.on)},
                     cite,
                     due < today,
                     case.pk,
@@ -324,7 +330,7 @@ def _hearings(case: Case, events: list[TimelineEvent], today: date) -> list[Dead
                     Deadline(
                         "interview",
                         day,
-                        _("interview scheduled on %(day)s") % {"day": e.on},
+                        _("interview appointment given on %(day)s") % {"day": _day(e.on)},
                         "",
                         False,
                         case.pk,

@@ -41,6 +41,8 @@ class Details(BaseModel):
 
 
 class Arrival(Details):
+    country: Country | None = None  # the host country arrived in (applicant.host_country)
+    place: Text | None = Field(default=None, max_length=SHORT)  # where the person now lives
     entry: Literal["visa", "visa_free", "irregular"] | None = None
     from_country: Country | None = None
     border_point: Text | None = Field(default=None, max_length=SHORT)

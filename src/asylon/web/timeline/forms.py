@@ -16,6 +16,7 @@ from asylon.web.timeline.models import TimelineEvent
 
 FIELD_LABELS: dict[str, Any] = {
     "entry": _("entry"),
+    "country": _("country arrived in, where protection is sought (ISO code, e.g. RU)"),
     "from_country": _("arriving from (ISO country code)"),
     "border_point": _("border crossing point"),
     "procedure": _("procedure"),
@@ -142,3 +143,7 @@ class EventForm(forms.Form):
 
 class KindForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of event"), choices=TimelineEvent.Kind.choices)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "choose_%s")  # the event form below has its own id_kind
+        super().__init__(*args, **kwargs)

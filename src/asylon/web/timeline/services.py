@@ -92,6 +92,12 @@ def facts_from_timeline(
             procedure["applied_on"] = e.on.isoformat()
         elif e.kind == K.ARRIVAL and after_birth(e.on):
             applicant["arrived_on"] = e.on.isoformat()
+            if e.details.get("country"):
+                applicant["host_country"] = e.details["country"]
+                present = {"country": e.details["country"]}
+                if e.details.get("place"):
+                    present["place"] = e.details["place"]
+                applicant["present_in"] = present
             entry = e.details.get("entry")
             applicant["entered_irregularly"] = None if entry is None else entry == "irregular"
         elif _adverse_notice(e):
