@@ -185,17 +185,49 @@ def _case_out(case: Case) -> dict[str, Any]:
         "id": case.pk,
         "jurisdiction": case.jurisdiction,
         "procedure": case.procedure_kind,
+        "status": case.status,
         "restricted": case.restricted,
         "client": {"id": case.client_id, "name": case.client.full_name},
         "created_at": case.created_at,
     }
 
 
-@api.get("/cases", response={200: list[CaseOut], 401: ErrorOut}, tags=["cases"])
-def list_cases(request: HttpRequest) -> Any:
-    """The cases the caller may see, newest first (none for a researcher)."""
-    cases = visible_cases(_user(request)).select_related("client").order_by("-created_at", "-id")
-    return [_case_out(c) for c in cases]
+@api.get(
+    "/cases",
+    response={200: list[CaseOut], 401: ErrorOut, 422: ErrorOut},
+    tags=["cases"],
+    openapi_extra={
+        "responses": {
+            200: {
+                "headers": {
+                    "X-Total-Count": {
+                        "description": "How many cases match, over all pages",
+                        "schema": {"type": "integer"},
+                    }
+                }
+            }
+        }
+    },
+)
+def list_cases(
+    request: HttpRequest,
+    response: HttpResponse,
+    limit: int = Query(100, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+    q: str | None = Query(None, max_length=100),
+    status: Case.Status | None = None,
+) -> Any:
+    """The cases the caller may see, newest first (none for a researcher), ``limit`` at a time
+    from ``offset``; ``q`` finds a client's name (contains, any case), ``status`` filters. The
+    number of matching cases is in the ``X-Total-Count`` header."""
+    cases = visible_cases(_user(request))
+    if q and q.strip():
+        cases = cases.filter(client__full_name__icontains=q.strip())
+    if status:
+        cases = cases.filter(status=status)
+    response["X-Total-Count"] = str(cases.count())
+    page = cases.select_related("client").order_by("-created_at", "-id")[offset : offset + limit]
+    return [_case_out(c) for c in page]
 
 
 @api.post(
@@ -255,17 +287,7 @@ def export_case_file(request: HttpRequest, case_id: int, as_of: date | None = No
     return doc
 
 
-@api.get(
-    "/cases/{case_id}/findings",
-    response={200: dict[str, Any] | None, **NOT_FOUND},
-    tags=["cases"],
-)
-def case_findings(request: HttpRequest, case_id: int) -> Any:
-    """The decision-maker's findings on the claim (``claim.findings`` of asylon.case/1), or
-    null when none are recorded."""
-    case = _case(request, case_id)
-    record(_user(request), "view_case", case, via="api", part="findings")
-    return ((case.facts or {}).get("claim") or {}).get("findings")
+# GET and PUT /cases/{case_id}/findings: asylon.web.api.facts_api (one path, one router).
 
 
 def _assessment_out(a: Assessment) -> dict[str, Any]:
@@ -370,3 +392,5 @@ def indicators(
 
 
 api.add_router("/cases", "asylon.web.documents.api.router")
+api.add_router("/cases", "asylon.web.api.facts_api.router")
+api.add_router("", "asylon.web.api.timeline_api.router")

@@ -34,6 +34,7 @@ class CaseOut(Schema):
     id: int
     jurisdiction: str
     procedure: str
+    status: str
     restricted: bool
     client: ClientOut
     created_at: datetime
