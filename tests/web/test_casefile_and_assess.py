@@ -101,3 +101,46 @@ def test_another_team_cannot_download_assess_or_compare(people: dict[str, User])
     assert other.post(f"/en/cases/{case.pk}/assess/", {"as_of": "2016-12-06"}).status_code == 404
     assert other.get(f"/en/cases/{case.pk}/compare/").status_code == 404
     assert not Assessment.objects.exists()
+
+
+def test_an_interrupted_import_leaves_no_client_and_no_case(
+    people: dict[str, User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from asylon.web.cases.models import Client
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the database went away half-way through")
+
+    monkeypatch.setattr(Case.objects, "create", fail)
+    b = browse(people["a"])
+    with pytest.raises(RuntimeError):
+        upload(b, EXAMPLES[0])
+    assert Client.objects.count() == 0 and Case.objects.count() == 0
+
+
+CASE_PAGES = (
+    "",
+    "client/",
+    "findings/",
+    "claim/edit/",
+    "conduct/edit/",
+    "compare/",
+    "settings/",
+    "documents/",
+    "case-file.json",
+)
+
+
+def test_every_view_of_a_case_is_in_the_audit_log(people: dict[str, User]) -> None:
+    from asylon.web.audit.models import AuditEntry
+
+    b = browse(people["a"])
+    upload(b, EXAMPLES[0])
+    case = Case.objects.get()
+    urls = [f"/en/cases/{case.pk}/{p}" for p in CASE_PAGES]
+    urls += [f"/en/timeline/case/{case.pk}/", f"/en/evidence/case/{case.pk}/"]
+    for url in urls:
+        before = AuditEntry.objects.filter(object_id=str(case.pk)).count()
+        assert b.get(url).status_code == 200, url
+        after = AuditEntry.objects.filter(object_id=str(case.pk)).count()
+        assert after == before + 1, f"{url} was not audited"

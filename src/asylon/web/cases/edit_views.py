@@ -281,6 +281,7 @@ def case_settings(request: HttpRequest, pk: int) -> HttpResponse:
         "named_users": list(case.named_users.all()),
     }
     if request.method != "POST":
+        record(user, "view_case_settings", case)
         form = CaseSettingsForm(initial=initial, case=case)
         return render(request, "cases/case_settings.html", {"case": case, "form": form})
     form = CaseSettingsForm(request.POST, initial=initial, case=case)
