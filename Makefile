@@ -19,6 +19,9 @@ $(STAMP): pyproject.toml
 	@command -v wrk >/dev/null 2>&1 || \
 	  { echo "installing wrk (Debian), the load generator of make bench"; apt-get update -qq && \
 	    apt-get install -y -qq wrk; }
+	@{ command -v pkg-config >/dev/null 2>&1 && pkg-config --exists icu-i18n && command -v g++ >/dev/null 2>&1; } || \
+	  { echo "installing ICU headers and a compiler (Debian): PyICU, used by followthemoney and normality, builds from source"; \
+	    apt-get update -qq && apt-get install -y -qq libicu-dev pkg-config g++; }
 	@command -v msgfmt >/dev/null 2>&1 || \
 	  { echo "installing GNU gettext (Debian) to compile the message catalogues"; \
 	    apt-get update -qq && apt-get install -y -qq gettext; }
@@ -49,6 +52,7 @@ demo: $(STAMP) $(MO)
 	$(VENV)/bin/asylon evidence build
 	$(VENV)/bin/asylon manage migrate --noinput
 	$(VENV)/bin/asylon manage load_demo
+	$(VENV)/bin/asylon register load-starter
 	$(VENV)/bin/asylon serve --host 127.0.0.1 --port 8000
 
 # The whole suite on SQLite, then the database tests again on a throwaway PostgreSQL.
@@ -64,7 +68,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/ruff format --check src tests benchmarks
-	$(VENV)/bin/mypy src/asylon/law src/asylon/evidence src/asylon/paths.py
+	$(VENV)/bin/mypy src/asylon/law src/asylon/evidence src/asylon/register src/asylon/paths.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -294,8 +294,10 @@ def serve_cmd(host: str, port: int, workers: int) -> None:
 
 def _register() -> None:
     from asylon.evidence.commands import coi_group
+    from asylon.web.register.commands import register_group
 
     main.add_command(coi_group)
+    main.add_command(register_group)
 
 
 _register()

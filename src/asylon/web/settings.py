@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "asylon.web.demo",
     "asylon.web.documents",
     "asylon.web.evidence",
+    "asylon.web.register",
 ]
 
 MIDDLEWARE = [
