@@ -13,6 +13,14 @@ def no_evidence_store(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ASYLON_EVIDENCE_DB", "/nonexistent/evidence.duckdb")
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache() -> None:
+    """Cached results are keyed by ids and a data version that a rolled-back test reuses."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def people() -> dict[str, User]:
     a, b = Team.objects.create(name="A"), Team.objects.create(name="B")

@@ -388,3 +388,70 @@ def test_arrival_records_the_host_country_and_where_the_person_lives(
 def test_the_two_event_forms_have_distinct_ids(world: dict[str, Any]) -> None:
     page = browse(world["cw_a"]).get(f"/en/timeline/case/{world['case'].pk}/").content.decode()
     assert page.count('id="id_kind"') == 1 and 'id="choose_kind"' in page
+
+
+def test_the_cached_dashboard_alerts_follow_every_change(world: dict[str, Any]) -> None:
+    from asylon.web.timeline.alert_cache import cached_alerts, data_version
+
+    case, cw, today = world["case"], world["cw_a"], date.today()
+    assert cached_alerts(cw, today).empty
+    version = data_version()
+    event = add(
+        case,
+        cw,
+        "decision",
+        (today - timedelta(days=3)).isoformat(),
+        outcome="refused",
+        notified_on=(today - timedelta(days=2)).isoformat(),
+    )
+    assert data_version() > version
+    assert [a.deadline.kind for a in cached_alerts(cw, today).due_soon] == ["appeal"]
+    with CaptureQueriesContext(connection) as hit:
+        cached_alerts(cw, today)
+    assert len(hit) == 1  # the data version only
+    services.delete_event(case, cw, event)
+    assert cached_alerts(cw, today).empty
+    add(
+        case,
+        cw,
+        "decision",
+        (today - timedelta(days=3)).isoformat(),
+        outcome="refused",
+        notified_on=(today - timedelta(days=2)).isoformat(),
+    )
+    assert cached_alerts(cw, today).due_soon
+    case.restricted = True
+    case.save()  # no longer visible to cw_a (not named)
+    assert cached_alerts(cw, today).empty
+
+
+def test_a_closed_case_raises_no_alert_and_long_lists_are_capped(world: dict[str, Any]) -> None:
+    from asylon.web.timeline.alerts import alerts_for_user
+
+    case, cw, today = world["case"], world["cw_a"], date.today()
+    add(
+        case,
+        cw,
+        "decision",
+        (today - timedelta(days=3)).isoformat(),
+        outcome="refused",
+        notified_on=(today - timedelta(days=2)).isoformat(),
+    )
+    assert alerts_for_user(cw, today).due_soon
+    case.status = Case.Status.CLOSED
+    case.save()
+    assert alerts_for_user(cw, today).empty
+    case.status = Case.Status.OPEN
+    case.save()
+    for n in range(55):
+        other = Case.objects.create(client=case.client, team=case.team, jurisdiction="ru")
+        add(
+            other,
+            cw,
+            "decision",
+            (today - timedelta(days=10)).isoformat(),
+            outcome="refused",
+            notified_on=(today - timedelta(days=2 + n % 5)).isoformat(),
+        )
+    page = browse(cw).get("/en/").content.decode()
+    assert "and 6 more" in page

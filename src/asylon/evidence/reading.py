@@ -31,9 +31,14 @@ HIGH_RATE_PER_100K = 10.0  # deaths per 100,000 in 90 days (about 40 a year): a 
 class StoreEvidence:
     """Country evidence from the built store (``asylon evidence build``)."""
 
+    CACHE_SIZE = 4096
+
     def __init__(self, path: Path | None = None) -> None:
         self._con: duckdb.DuckDBPyConnection = store.connect(path)
         self._gazetteer = Gazetteer.load()
+        # The store is read-only while open, so a reading for a governorate and day never
+        # changes: many cases share a home area and a decision date.
+        self._readings: dict[tuple[str, date], DangerReading | None] = {}
 
     def close(self) -> None:
         self._con.close()
@@ -48,6 +53,14 @@ class StoreEvidence:
         adm1 = found.adm1 or (found.code if found.kind == "governorate" else None)
         if adm1 is None:
             return None
+        key = (adm1, on)
+        if key not in self._readings:
+            if len(self._readings) >= self.CACHE_SIZE:
+                self._readings.pop(next(iter(self._readings)))
+            self._readings[key] = self._read(adm1, on)
+        return self._readings[key]
+
+    def _read(self, adm1: str, on: date) -> DangerReading | None:
         unit = self._gazetteer.get(adm1)
         area = Area("governorate", adm1, unit.name_en)
         recent = compute(self._con, area, on - timedelta(days=RECENT_DAYS - 1), on)

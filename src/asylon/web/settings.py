@@ -105,6 +105,15 @@ DATABASES = {
         default=f"sqlite:///{var_dir() / 'asylon.sqlite3'}", conn_max_age=60
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Write-ahead logging lets pages read while another request writes; every commit is still
+    # synced to disk (synchronous=FULL); a writer takes its lock at BEGIN, so two writers
+    # queue for up to 20 s instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from django.db import transaction
+
 from asylon.law import assess
 from asylon.law.evidence import CountryEvidence
 from asylon.web.audit.services import record
@@ -14,28 +16,40 @@ from asylon.web.cases.models import Assessment, Case
 PROFILES = ("unhcr", "eu", "ru")
 
 
+_OPEN: dict[tuple[str, int], tuple[CountryEvidence, str]] = {}
+
+
 def _evidence() -> tuple[CountryEvidence | None, str]:
-    """The built evidence store, read-only, and a label of its build for the snapshot."""
+    """The built evidence store, read-only, and a label of its build for the snapshot.
+
+    One connection per process, reopened when the store is rebuilt: opening DuckDB costs tens
+    of milliseconds, more than the assessment itself.
+    """
     from asylon.evidence.store import default_path
 
     path = default_path()
-    if not path.exists():
+    try:
+        mtime = path.stat().st_mtime_ns
+    except FileNotFoundError:
         return None, ""
-    from asylon.evidence.reading import StoreEvidence
+    key = (str(path), mtime)
+    if key not in _OPEN:
+        from asylon.evidence.reading import StoreEvidence
 
-    built = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).isoformat(timespec="seconds")
-    return StoreEvidence(path), f"{path.name} built {built}"
+        for old, _label in _OPEN.values():
+            old.close()  # type: ignore[attr-defined]
+        _OPEN.clear()
+        built = datetime.fromtimestamp(mtime / 1e9, tz=UTC).isoformat(timespec="seconds")
+        _OPEN[key] = (StoreEvidence(path), f"{path.name} built {built}")
+    return _OPEN[key]
 
 
+@transaction.atomic  # the assessment and its audit entry: one commit, or neither
 def assess_case(case: Case, user: Any, as_of: date) -> Assessment:
     """Assess the case under its jurisdiction on ``as_of`` and store the determination."""
     doc = to_case_file(case, as_of)
     evidence, snapshot = _evidence()
-    try:
-        det = assess(validated(doc), evidence).to_dict()
-    finally:
-        if evidence is not None:
-            evidence.close()  # type: ignore[attr-defined]
+    det = assess(validated(doc), evidence).to_dict()
     assessment = Assessment.objects.create(
         case=case,
         as_of=as_of,
@@ -57,15 +71,11 @@ def compare_case(case: Case, user: Any, as_of: date) -> dict[str, dict[str, Any]
 
     evidence, _ = _evidence()
     results: dict[str, dict[str, Any] | str] = {}
-    try:
-        for profile in PROFILES:
-            try:
-                doc = to_case_file(case, as_of, jurisdiction=profile)
-                results[profile] = assess(validated(doc), evidence).to_dict()
-            except LawNotInForce as err:
-                results[profile] = str(err)
-    finally:
-        if evidence is not None:
-            evidence.close()  # type: ignore[attr-defined]
+    for profile in PROFILES:
+        try:
+            doc = to_case_file(case, as_of, jurisdiction=profile)
+            results[profile] = assess(validated(doc), evidence).to_dict()
+        except LawNotInForce as err:
+            results[profile] = str(err)
     record(user, "compare", case, as_of=as_of.isoformat())
     return results

@@ -156,3 +156,17 @@ class Assessment(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
+
+
+class DataVersion(models.Model):
+    """One counter, raised by every write to cases, clients, events, assessments and access.
+
+    Pages that compute across a whole caseload (the dashboard's alerts) cache their result
+    under this number: any change anywhere makes every cached result stale at once, so a cache
+    can never show a deadline that no longer holds. See asylon.web.timeline.alert_cache.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"data version {self.value}"

@@ -19,7 +19,7 @@ from asylon.web.cases.assessing import assess_case, compare_case
 from asylon.web.cases.casefile import import_case, to_case_file
 from asylon.web.cases.links import missing_link
 from asylon.web.cases.models import Assessment, Case
-from asylon.web.timeline.services import alerts_for_user
+from asylon.web.timeline.alert_cache import cached_alerts
 
 MAX_CASE_FILE_BYTES = 1_000_000
 
@@ -70,7 +70,7 @@ def _dashboard_context(request: HttpRequest, form: ImportForm) -> dict[str, obje
         "shown": min(total, PAGE_SIZE),
         "search": search,
         "import_form": form,
-        "alerts": alerts_for_user(request.user, date.today()),
+        "alerts": cached_alerts(request.user, date.today()),
     }
 
 
