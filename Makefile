@@ -25,6 +25,9 @@ $(STAMP): pyproject.toml
 	@command -v msgfmt >/dev/null 2>&1 || \
 	  { echo "installing GNU gettext (Debian) to compile the message catalogues"; \
 	    apt-get update -qq && apt-get install -y -qq gettext; }
+	@dpkg -s libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core >/dev/null 2>&1 || \
+	  { echo "installing Pango and the Noto fonts (Debian): WeasyPrint renders the register's dossiers as PDF in Latin, Cyrillic and Arabic script"; \
+	    apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core; }
 	@test -x /usr/bin/chromium || \
 	  { echo "installing Chromium (Debian) for the browser tests"; apt-get update -qq && \
 	    apt-get install -y -qq chromium; }

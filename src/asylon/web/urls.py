@@ -15,5 +15,6 @@ urlpatterns += i18n_patterns(
     path("timeline/", include("asylon.web.timeline.urls")),
     path("cases/<int:pk>/documents/", include("asylon.web.documents.urls")),
     path("evidence/", include("asylon.web.evidence.urls")),
+    path("register/", include("asylon.web.register.urls")),
     path("", include("asylon.web.cases.urls")),
 )
