@@ -284,6 +284,7 @@ def serve_cmd(host: str, port: int, workers: int) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
             self.cfg.set("accesslog", None)  # no request lines (URLs may carry personal data)
+            self.cfg.set("preload_app", True)  # import once in the master, then fork
 
         def load(self) -> Any:
             return application
@@ -295,9 +296,11 @@ def serve_cmd(host: str, port: int, workers: int) -> None:
 def _register() -> None:
     from asylon.evidence.commands import coi_group
     from asylon.web.register.commands import register_group
+    from asylon.web.screening.commands import screen_cmd
 
     main.add_command(coi_group)
     main.add_command(register_group)
+    main.add_command(screen_cmd)
 
 
 _register()
