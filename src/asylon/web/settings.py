@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "asylon.web.documents",
     "asylon.web.evidence",
     "asylon.web.register",
+    "asylon.web.screening",
 ]
 
 MIDDLEWARE = [

@@ -16,5 +16,6 @@ urlpatterns += i18n_patterns(
     path("cases/<int:pk>/documents/", include("asylon.web.documents.urls")),
     path("evidence/", include("asylon.web.evidence.urls")),
     path("register/", include("asylon.web.register.urls")),
+    path("screening/", include("asylon.web.screening.urls")),
     path("", include("asylon.web.cases.urls")),
 )

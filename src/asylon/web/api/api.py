@@ -394,3 +394,4 @@ def indicators(
 api.add_router("/cases", "asylon.web.documents.api.router")
 api.add_router("/cases", "asylon.web.api.facts_api.router")
 api.add_router("", "asylon.web.api.timeline_api.router")
+api.add_router("", "asylon.web.screening.api.router")

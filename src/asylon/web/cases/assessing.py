@@ -12,6 +12,7 @@ from asylon.law.evidence import CountryEvidence
 from asylon.web.audit.services import record
 from asylon.web.cases.casefile import to_case_file, validated
 from asylon.web.cases.models import Assessment, Case
+from asylon.web.screening.flags import add_exclusion_review
 
 PROFILES = ("unhcr", "eu", "ru")
 
@@ -50,6 +51,7 @@ def assess_case(case: Case, user: Any, as_of: date) -> Assessment:
     doc = to_case_file(case, as_of)
     evidence, snapshot = _evidence()
     det = assess(validated(doc), evidence).to_dict()
+    det = add_exclusion_review(case, det)  # confirmed register matches (screening)
     assessment = Assessment.objects.create(
         case=case,
         as_of=as_of,
