@@ -17,7 +17,11 @@ from asylon.web.screening.models import Judgement
 
 
 class JudgementForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Judgement"), choices=Judgement.Decision.choices)
+    # no default: a confirmed match reaches the case's next assessment, so it is always chosen
+    decision = forms.ChoiceField(
+        label=_("Judgement"),
+        choices=[("", _("— choose —")), *Judgement.Decision.choices],
+    )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
