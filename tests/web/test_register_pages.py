@@ -336,6 +336,53 @@ def test_the_dossier_holds_names_allegations_sources_hashes_and_the_statement(
     assert "Raslan" not in str(audit.details) and "raslan" not in str(audit.details)
 
 
+def test_the_dossier_sets_the_allegations_against_the_persons_units_apart(
+    staff: dict[str, User],
+) -> None:
+    """Raslan held the post of head of investigations at Branch 251 (2011 - 2012-09) and was a
+    colonel of the GID (until 2012): the allegations against Branch 251 and the GID are listed apart from
+    those against him, each with the post or membership it comes through and whether the
+    incident falls in that period."""
+    from asylon.web.register.dossier import build_dossier
+
+    d = build_dossier(Person.objects.get(record_id=RASLAN), staff["reviewer"], with_version=False)
+    own = {a.allegation.id for a in d.allegations}
+    by_unit = {u.entry.allegation.incident_id: u for u in d.unit_allegations}
+    assert own.isdisjoint({u.entry.allegation.id for u in d.unit_allegations})
+    branch = by_unit["incident-branch-251-2011-2012"]
+    assert (branch.unit.id, branch.direct, branch.overlap) == ("unit-gid-branch-251", True, True)
+    assert (branch.start_date, branch.end_date) == ("2011", "2012-09")
+    gid = by_unit["incident-deaths-in-detention-2011-2015"]
+    assert (gid.unit.id, gid.direct, gid.overlap) == ("unit-gid", True, True)  # his membership
+    assert (gid.through, gid.start_date, gid.end_date) == ("Colonel", None, "2012")
+    assert [u.overlap for u in d.unit_allegations] == sorted(
+        (u.overlap for u in d.unit_allegations), key=lambda o: o is not True
+    )  # those within the period first
+    html = browse(staff["reviewer"]).get(urls()["dossier"]).content.decode()
+    section = html[html.index('id="unit-allegations"') :]
+    assert "not the person" in section and "Koblenz" in section
+    assert "the incident falls within that period" in section
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        (("2011-04-29", "2012-09-07"), ("2011", "2012-09"), True),
+        (("2013-01", "2013-02"), ("2011", "2012"), False),
+        (("2012-12", None), ("2011", "2012"), True),  # the same month, the year's last
+        (("2012-09-30", "2012-09-30"), (None, "2012-09"), True),
+        (("2012-10-01", "2012-10-01"), (None, "2012-09"), False),
+        (("2011", "2012"), (None, None), None),  # a period not known: cannot tell
+    ],
+)
+def test_periods_of_partial_dates_overlap(
+    a: tuple[str | None, str | None], b: tuple[str | None, str | None], expected: bool | None
+) -> None:
+    from asylon.web.register.dossier import periods_overlap
+
+    assert periods_overlap(a, b) is expected
+
+
 def test_the_pdf_dossier_is_exported_and_logged(staff: dict[str, User], docs_dir: Path) -> None:
     item = raslan_evidence()
     person = Person.objects.get(record_id=RASLAN)

@@ -7,6 +7,10 @@ person, with the sources and the proof of integrity, built from the stored recor
   > branch);
 - each allegation with its incident, role, mode of liability, certainty and sources (citation,
   URL, date), in the source's words;
+- apart from those, the allegations against the units the person belonged to (the unit of each
+  membership and the units above it), with the membership they come through and whether the
+  incident falls in its period: context for a prosecutor examining command or contribution
+  (Rome Statute Arts 25(3)(d), 28), never an allegation against the person;
 - the evidence items documenting the person, the allegations or their incidents, with the
   SHA-256 of each file and its whole custody log;
 - every record drawn on, with its review status, revision and the SHA-256 of its canonical
@@ -167,6 +171,19 @@ class AllegationEntry:
 
 
 @dataclass(frozen=True)
+class UnitAllegationEntry:
+    """An allegation against a unit of the person's, through a membership or a post held."""
+
+    entry: AllegationEntry
+    unit: Unit
+    through: str  # the membership's role or the post's title
+    start_date: str | None  # the membership's or the post's period
+    end_date: str | None
+    direct: bool  # the membership's (post's) own unit, else a unit above it
+    overlap: bool | None  # the incident within that period; None: not known
+
+
+@dataclass(frozen=True)
 class EvidenceEntry:
     item: EvidenceItem
     row: db.EvidenceItem
@@ -182,6 +199,7 @@ class Dossier:
     memberships: list[MembershipEntry]
     occupancies: list[OccupancyEntry]
     allegations: list[AllegationEntry]
+    unit_allegations: list[UnitAllegationEntry]
     evidence: list[EvidenceEntry]
     sources: list[Source]
     records: list[RecordState]
@@ -229,8 +247,86 @@ def related_ids(row: db.Person) -> list[str]:
     return ids
 
 
+def _bounds(start: str | None, end: str | None) -> tuple[str, str] | None:
+    """A period of partial dates (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``) as the first and last
+    day it may cover, comparable as text; None when neither end is known."""
+    if start is None and end is None:
+        return None
+    low = (start or "0001") + "-01-01"[len(start or "0001") - 4 :]
+    high = (end or "9999") + "-12-31"[len(end or "9999") - 4 :]
+    return low[:10], high[:10]
+
+
+def periods_overlap(
+    a: tuple[str | None, str | None], b: tuple[str | None, str | None]
+) -> bool | None:
+    """Whether two periods of partial dates can overlap; None when either is not known."""
+    first, second = _bounds(*a), _bounds(*b)
+    if first is None or second is None:
+        return None
+    return first[0] <= second[1] and second[0] <= first[1]
+
+
 def _state(row: db.RegisterRecord, label: str) -> RecordState:
     return RecordState(row.RECORD_TYPE, row.record_id, label, row.status, row.revision, row.sha256)
+
+
+def _unit_allegations(
+    memberships: Sequence[MembershipEntry],
+    occupancies: Sequence[OccupancyEntry],
+    units: dict[str, Unit],
+    sources_by_id: dict[str, Source],
+) -> list[tuple[UnitAllegationEntry, db.Allegation, db.Incident | None]]:
+    """The allegations against the unit of each membership and post held and the units above
+    it, once per allegation (through the closest unit, posts first: a post names the unit), the
+    incident's period set against the membership's or the post's."""
+    via: dict[str, tuple[str, str | None, str | None, bool]] = {}
+    periods: list[tuple[list[Unit], str, str | None, str | None]] = [
+        (o.path, o.position.title if o.position else o.occupancy.position_id,
+         o.occupancy.start_date, o.occupancy.end_date)
+        for o in occupancies
+    ] + [
+        (m.path, m.membership.role or "", m.membership.start_date, m.membership.end_date)
+        for m in memberships
+    ]  # fmt: skip
+    for depth in range(max((len(p[0]) for p in periods), default=0)):
+        for path, through, start, end in periods:  # the closest units first
+            if depth < len(path):
+                via.setdefault(path[-1 - depth].id, (through, start, end, depth == 0))
+    if not via:
+        return []
+    rows = list(db.Allegation.objects.filter(unit_id__in=list(via)).order_by("record_id"))
+    incident_rows = {
+        i.record_id: i
+        for i in db.Incident.objects.filter(record_id__in=[r.incident_id for r in rows])
+    }
+    out = []
+    for a_row in rows:
+        allegation = _core(a_row, Allegation)
+        i_row = incident_rows.get(allegation.incident_id)
+        incident = _core(i_row, Incident) if i_row is not None else None
+        through, start, end, direct = via[allegation.unit_id]
+        overlap = (
+            periods_overlap(
+                (incident.start_date, incident.end_date or incident.start_date), (start, end)
+            )
+            if incident is not None
+            else None
+        )
+        entry = AllegationEntry(
+            allegation, a_row.status, incident, i_row.pk if i_row is not None else None,
+            [sources_by_id[s] for s in allegation.source_ids if s in sources_by_id],
+        )  # fmt: skip
+        unit = units[allegation.unit_id]
+        found = UnitAllegationEntry(entry, unit, through, start, end, direct, overlap)
+        out.append((found, a_row, i_row))
+    out.sort(
+        key=lambda t: (
+            t[0].overlap is not True, not t[0].direct,
+            t[0].entry.incident.start_date if t[0].entry.incident else "", t[0].entry.allegation.id,
+        )
+    )  # fmt: skip
+    return out
 
 
 def build_dossier(
@@ -300,6 +396,14 @@ def build_dossier(
             states[incident.id] = _state(incident_rows[incident.id], incident.label)
             cited.extend(incident.source_ids)
     allegations.sort(key=lambda e: (e.incident.start_date if e.incident else "", e.allegation.id))
+    unit_allegations = []
+    for u, a_row, i_row in _unit_allegations(memberships, occupancies, units, sources_by_id):
+        unit_allegations.append(u)
+        states.setdefault(u.entry.allegation.id, _state(a_row, u.entry.allegation.id))
+        cited.extend(u.entry.allegation.source_ids)
+        if u.entry.incident is not None and i_row is not None:
+            states.setdefault(u.entry.incident.id, _state(i_row, u.entry.incident.label))
+            cited.extend(u.entry.incident.source_ids)
 
     related = related_ids(row)
     evidence = []
@@ -331,6 +435,7 @@ def build_dossier(
         memberships=memberships,
         occupancies=occupancies,
         allegations=allegations,
+        unit_allegations=unit_allegations,
         evidence=evidence,
         sources=sources,
         records=sorted(states.values(), key=lambda s: (order[s.record_type], s.record_id)),
