@@ -112,7 +112,9 @@ def test_screen_review_and_flag_the_next_assessment(
     flags = caseworker.locator("#flags")
     expect(flags).to_contain_text("EXCLUSION_REVIEW_REQUIRED")
     expect(flags).to_contain_text("unit-gid-branch-251")
-    expect(caseworker.locator("#determination")).to_contain_text("Exclusion must be reviewed by a person")
+    expect(caseworker.locator("#determination")).to_contain_text(
+        "Exclusion must be reviewed by a person"
+    )
     shot(caseworker, "04-assessment-flag")
     det = Assessment.objects.filter(case=colonel).latest("pk").determination
     assert "EXCLUSION_REVIEW_REQUIRED" in det["side_outputs"]
