@@ -240,3 +240,37 @@ def test_cli_applicants_csv_and_jsonl(demo: dict, tmp_path: Path) -> None:
     assert ScreeningHit.objects.count() == before  # nothing stored
     out = runner.invoke(screen_cmd, ["--case", str(demo["colonel"].pk)])
     assert out.exit_code == 0 and json.loads(out.output)[0]["case_id"] == demo["colonel"].pk
+
+
+def test_batch_mode_from_the_queue_and_the_api_covers_the_callers_cases_only(demo: dict) -> None:
+    users = demo["users"]
+    reviewer, moscow = users["demo-reviewer"], users["demo-caseworker"]
+    from asylon.web.cases.access import visible_cases
+    from asylon.web.screening.models import ScreeningRun
+
+    # the reviewer's page: one run per case the reviewer may see, under one batch id
+    web = _login(reviewer)
+    assert 'id="screen-all"' in web.get("/en/screening/review/").content.decode()
+    response = web.post("/en/screening/review/screen-all/", follow=True)
+    assert response.status_code == 200
+    seen = set(visible_cases(reviewer).values_list("pk", flat=True))
+    runs = list(ScreeningRun.objects.all())
+    assert {r.case_id for r in runs} == seen and len(runs) == len(seen)
+    assert len({r.batch for r in runs}) == 1 and runs[0].batch
+    hits = ScreeningHit.objects.filter(run__in=runs).count()
+    assert f"{len(seen)} cases screened; {hits} hits." in response.content.decode()
+    # a caseworker has no queue, so no batch page; the API screens their own caseload only
+    mine = _login(moscow)
+    assert mine.post("/en/screening/review/screen-all/").status_code == 404
+    answer = mine.post("/api/screening/batch", "{}", content_type="application/json")
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    own = set(visible_cases(moscow).values_list("pk", flat=True))
+    assert {r["case_id"] for r in body["runs"]} == own and body["cases"] == len(own)
+    assert not own & {demo["colonel"].pk}  # the Berlin case is not the Moscow team's
+    assert body["hits"] == sum(r["hits"] for r in body["runs"]) == 0  # no ordinary client hit
+    researcher = _login(users["demo-researcher"])
+    assert (
+        researcher.post("/api/screening/batch", "{}", content_type="application/json").status_code
+        == 404
+    )

@@ -3,6 +3,7 @@
 - ``POST /cases/{case_id}/screen``: screen the case (its applicant and family) and return the hits;
 - ``GET /cases/{case_id}/screening``: the latest hits with their judgements;
 - ``POST /screening/hits/{hit_id}/judgement``: record a judgement (register staff and reviewers);
+- ``POST /screening/batch``: batch mode, every case the caller may see (a caseload);
 - ``POST /screen``: screen applicants given in the body; nothing about them is stored.
 
 A case the caller may not see is 404, as everywhere; a caseworker who is not register staff
@@ -90,6 +91,21 @@ def judge(request: HttpRequest, hit_id: int, payload: JudgementIn) -> Any:
     except ValueError as err:
         raise HttpError(422, str(err)) from None
     return {"hit": services.hit_dict(hit, judgement)}
+
+
+@router.post("/screening/batch", summary="Screen every case the caller may see (batch mode)")
+def screen_caseload(request: HttpRequest, payload: ScreenIn | None = None) -> Any:
+    if not getattr(request.auth, "sees_people", False):
+        raise Http404("no such endpoint")  # researchers see no case
+    threshold = payload.threshold if payload is not None else DEFAULT_THRESHOLD
+    runs = services.screen_batch(request.auth, threshold)
+    return {
+        "batch": runs[0].batch if runs else None,
+        "threshold": threshold,
+        "cases": len(runs),
+        "hits": sum(r.hits.count() for r in runs),
+        "runs": [{"case_id": r.case_id, "run_id": r.pk, "hits": r.hits.count()} for r in runs],
+    }
 
 
 @router.post("/screen", summary="Screen applicants given in the body (nothing is stored)")

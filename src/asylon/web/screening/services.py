@@ -89,10 +89,12 @@ def _audit_ids(leads: Iterable[Lead]) -> list[dict[str, Any]]:
 
 
 @transaction.atomic
+@transaction.atomic
 def screen_case(
     case: Case, user: Any, threshold: float = DEFAULT_THRESHOLD, batch: str = ""
 ) -> ScreeningRun:
-    """Screen the case's applicant and family against the register; store and audit the hits."""
+    """Screen the case's applicant and family against the register; store and audit the hits
+    (the run, its hits and the audit entry in one transaction: never a run half written)."""
     from asylon.web.register.dossier import register_version
 
     index = current_index()
@@ -116,7 +118,8 @@ def screen_case(
 
 
 def screen_batch(user: Any, threshold: float = DEFAULT_THRESHOLD) -> list[ScreeningRun]:
-    """Screen every case the user may see (the command line, without a user: every case)."""
+    """Screen every case the user may see (the command line, without a user: every case), one
+    transaction per case, all runs under one batch id."""
     cases = visible_cases(user) if user is not None else Case.objects.all()
     batch = uuid.uuid4().hex[:12]
     return [screen_case(c, user, threshold, batch) for c in cases.select_related("client")]

@@ -9,5 +9,6 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_screening, name="case"),
     path("cases/<int:pk>/screen/", views.screen, name="screen"),
     path("review/", views.review_queue, name="queue"),
+    path("review/screen-all/", views.screen_all, name="screen_all"),
     path("hits/<int:hit_id>/judgement/", views.judge, name="judge"),
 ]

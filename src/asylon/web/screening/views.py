@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from asylon.web.cases.views import _case
@@ -71,6 +73,26 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         for h in hits
     ]
     return render(request, "screening/queue.html", {"entries": entries})
+
+
+@login_required
+@require_POST
+def screen_all(request: HttpRequest) -> HttpResponse:
+    """Batch mode from the review queue: every case the reviewer may see is screened again."""
+    if not services.may_judge(request.user):
+        raise Http404("no such page")
+    runs = services.screen_batch(request.user)
+    hits = sum(r.hits.count() for r in runs)
+    messages.success(
+        request,
+        ngettext(
+            "%(cases)d case screened; %(hits)d hits.",
+            "%(cases)d cases screened; %(hits)d hits.",
+            len(runs),
+        )
+        % {"cases": len(runs), "hits": hits},
+    )
+    return redirect("screening:queue")
 
 
 @login_required
