@@ -350,6 +350,27 @@ def test_the_starter_register_loads_idempotently_and_verifies() -> None:
     assert raslan.allegations.get().certainty == "convicted_final"
 
 
+def test_the_cli_takes_a_file_in_as_evidence_all_or_nothing(
+    docs_dir: Path, tmp_path: Path
+) -> None:
+    records.save_record(person(), None, "entered")
+    statement = tmp_path / "statement.txt"
+    statement.write_bytes("شهادة witness statement\n".encode())
+    runner = CliRunner()
+    args = ["add-evidence", str(statement), "--title", "Statement", "--kind", "testimony",
+            "--reason", "from the field team", "--received-from", "field team"]  # fmt: skip
+    bad = runner.invoke(register_group, [*args, "--related", "person-nobody"])
+    assert bad.exit_code == 2 and "person-nobody, which does not exist" in bad.output
+    assert not EvidenceItem.objects.exists() and not list(docs_dir.iterdir())
+    good = runner.invoke(register_group, [*args, "--related", "person-t"])
+    assert good.exit_code == 0, good.output
+    item = EvidenceItem.objects.get()
+    assert item.file_sha256 == hashlib.sha256(statement.read_bytes()).hexdigest()
+    assert item.media_type == "text/plain" and tuple(item.related_ids) == ("person-t",)
+    assert [c.action for c in item.custody.all()] == ["received"]
+    assert runner.invoke(register_group, ["verify"]).exit_code == 0
+
+
 def test_the_cli_loads_the_starter_register_and_verifies_it() -> None:
     runner = CliRunner()
     loaded = runner.invoke(register_group, ["load-starter"])

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client as Browser
 from django.utils import translation
@@ -39,6 +40,7 @@ from asylon.web.accounts.models import User
 from asylon.web.audit.models import AuditEntry
 from asylon.web.register import labels, records, transfer
 from asylon.web.register.evidence import ingest_evidence
+from asylon.web.register.integrity import verify_register
 from asylon.web.register.models import (
     MODELS,
     Allegation,
@@ -547,3 +549,109 @@ def test_every_code_of_the_vocabularies_has_display_text() -> None:
     with translation.override("ar"):
         assert labels.label("certainty", "arrest_warrant") == "صدرت مذكرة توقيف"
     assert labels.label("certainty", "no_such_code") == "no such code"
+
+
+# --- taking evidence in through the pages, and transfers of custody (issue 5, item 2) ------
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _upload(**extra: Any) -> dict[str, Any]:
+    return {
+        "file": SimpleUploadedFile("order.pdf", PDF, content_type="text/html"),  # the browser lies
+        "title": "Arrest warrant (test copy)",
+        "kind": "document",
+        "related_ids": f"{RASLAN} incident-branch-251-2011-2012",
+        "obtained_on": "2023-11",
+        "received_from": "a lawyer of the civil parties",
+        "reason": "filed with the dossier for the prosecutor",
+        **extra,
+    }
+
+
+def test_an_editor_takes_a_file_in_and_transfers_it(staff: dict[str, User], docs_dir: Path) -> None:
+    web = browse(staff["supervisor"])
+    person = Person.objects.get(record_id=RASLAN)
+    page = web.get(f"/en/register/persons/{person.pk}/").content.decode()
+    assert f"/en/register/evidence/new/?person={person.pk}" in page  # never the slug of a name
+    form = web.get(f"/en/register/evidence/new/?person={person.pk}").content.decode()
+    assert RASLAN in form  # prefilled in the page, not in any URL
+    response = web.post("/en/register/evidence/new/", _upload())
+    assert response.status_code == 302, response.content.decode()[:2000]
+    item = EvidenceItem.objects.get(title="Arrest warrant (test copy)")
+    assert response["Location"] == f"/en/register/evidence/{item.pk}/"
+    assert item.file_sha256 == hashlib.sha256(PDF).hexdigest() and item.size == len(PDF)
+    assert item.media_type == "application/pdf"  # judged by the content, not the browser
+    assert item.status == "draft" and item.revision == 1
+    assert Revision.objects.filter(record_id=item.record_id).count() == 1
+    assert set(item.related_ids) == {RASLAN, "incident-branch-251-2011-2012"}
+    received = CustodyEntry.objects.get(item=item)
+    assert (received.action, received.counterpart) == ("received", "a lawyer of the civil parties")
+    assert received.user == staff["supervisor"] and received.previous_hash == ""
+    # a transfer to a prosecutor, chained to the entry before it
+    assert (
+        f"/en/register/evidence/{item.pk}/transfer/"
+        in web.get(response["Location"]).content.decode()
+    )
+    answer = web.post(
+        f"/en/register/evidence/{item.pk}/transfer/",
+        {"counterpart": "Federal Public Prosecutor, Karlsruhe", "reason": "request of 3 May"},
+    )
+    assert answer.status_code == 302
+    entries = list(CustodyEntry.objects.filter(item=item).order_by("number"))
+    assert [e.action for e in entries[:2]] == ["received", "viewed"]  # the page was viewed
+    last = entries[-1]
+    assert (last.action, last.counterpart) == (
+        "transferred",
+        "Federal Public Prosecutor, Karlsruhe",
+    )
+    assert last.previous_hash == entries[-2].entry_hash
+    item.refresh_from_db()
+    assert item.custody_head == last.entry_hash
+    assert verify_register().ok
+    # the stored file altered behind the application's back: verify names the item
+    blob = next(p for p in docs_dir.rglob("*") if p.is_file() and p.read_bytes() == PDF)
+    blob.write_bytes(PDF.replace(b"1.4", b"1.7"))
+    report = verify_register()
+    assert not report.ok and any(item.record_id in p for p in report.problems), report.problems
+
+
+def test_a_bad_form_names_its_field_and_keeps_nothing(
+    staff: dict[str, User], docs_dir: Path
+) -> None:
+    web = browse(staff["supervisor"])
+    before = (EvidenceItem.objects.count(), CustodyEntry.objects.count(), Revision.objects.count())
+    for extra, field, words in (
+        ({"related_ids": "person-nobody-at-all"}, "related_ids", "person-nobody-at-all"),
+        ({"obtained_on": "last spring"}, "obtained_on", "YYYY-MM"),
+        ({"reason": ""}, "reason", "This field is required."),
+        ({"file": SimpleUploadedFile("empty.pdf", b"")}, "file", "empty"),
+    ):
+        response = web.post("/en/register/evidence/new/", _upload(**extra))
+        assert response.status_code == 400, (field, response.status_code)
+        html = response.content.decode()
+        assert words in html, (field, html[:3000])
+        assert f'id="id_{field}"' in html
+    after = (EvidenceItem.objects.count(), CustodyEntry.objects.count(), Revision.objects.count())
+    assert after == before
+    assert not [p for p in docs_dir.rglob("*") if p.is_file()]  # no file left behind either
+
+
+def test_who_may_take_evidence_in(staff: dict[str, User], docs_dir: Path) -> None:
+    incident = Incident.objects.get(record_id="incident-branch-251-2011-2012")
+    reviewer = browse(staff["reviewer"])  # sees the register, may review, may not record
+    assert reviewer.get("/en/register/evidence/new/").status_code == 403
+    assert (
+        "add-evidence"
+        not in reviewer.get(f"/en/register/incidents/{incident.pk}/").content.decode()
+    )
+    assert reviewer.post("/en/register/evidence/new/", _upload()).status_code == 403
+    for name in ("caseworker", "researcher"):
+        assert browse(staff[name]).get("/en/register/evidence/new/").status_code == 404
+    assert not EvidenceItem.objects.exists()
+    admin = browse(staff["admin"])
+    assert "add-evidence" in admin.get(f"/en/register/incidents/{incident.pk}/").content.decode()
+    assert admin.post("/en/register/evidence/new/", _upload()).status_code == 302
+    item = EvidenceItem.objects.get()
+    url = f"/en/register/evidence/{item.pk}/transfer/"
+    assert reviewer.post(url, {"counterpart": "x", "reason": "y"}).status_code == 403

@@ -39,7 +39,7 @@ def _user(username: str | None) -> Any:
 
 @click.group("register")
 def register_group() -> None:
-    """The accountability register: import, export, verify, load the starter register."""
+    """The accountability register: import, export, verify, add evidence, load the starter."""
 
 
 @register_group.command("import")
@@ -75,6 +75,62 @@ def import_cmd(
         click.echo(f"error: {err}; nothing was imported", err=True)
         sys.exit(EXIT_INVALID)
     click.echo(f"imported {file.name}: {report}")
+
+
+@register_group.command("add-evidence")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--title", required=True, help="What the file is.")
+@click.option(
+    "--kind",
+    required=True,
+    help="testimony, document, photo, video, ... (the register's vocabulary).",
+)
+@click.option(
+    "--related", "related", multiple=True, help="A record id the file documents (repeat)."
+)
+@click.option("--received-from", default="", help="Who handed the file over (custody log).")
+@click.option("--reason", required=True, help="Why it is taken in (revision and custody log).")
+@click.option("--user", "username", default=None, help="Record it as this user.")
+def add_evidence_cmd(
+    file: Path,
+    title: str,
+    kind: str,
+    related: tuple[str, ...],
+    received_from: str,
+    reason: str,
+    username: str | None,
+) -> None:
+    """Take a file in as an evidence item: SHA-256 at ingest, a draft record, custody 'received'."""
+    _django()
+    import uuid
+
+    from asylon.register.register import RecordError
+    from asylon.web.documents.validation import sniff
+    from asylon.web.register.evidence import ingest_evidence
+    from asylon.web.register.evidence_views import UNKNOWN_TYPE
+
+    user = _user(username)
+    with file.open("rb") as fh:
+        media_type = sniff(fh) or UNKNOWN_TYPE
+        try:
+            row = ingest_evidence(
+                iter(lambda: fh.read(1 << 20), b""),
+                record_id=f"evidence-{uuid.uuid4().hex[:12]}",
+                title=title,
+                kind=kind,
+                media_type=media_type,
+                user=user,
+                reason=reason,
+                received_from=received_from,
+                file_name=file.name[:300],
+                related_ids=related,
+            )
+        except (RecordError, ValueError) as err:
+            click.echo(f"error: {file.name}: {err}; nothing was kept", err=True)
+            sys.exit(EXIT_INVALID)
+    click.echo(
+        f"evidence item {row.record_id}: sha256 {row.file_sha256}, {row.size} bytes, {media_type}"
+    )
 
 
 @register_group.command("export")

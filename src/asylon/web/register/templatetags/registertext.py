@@ -1,6 +1,6 @@
 """Template filters for the register's pages: vocabulary codes in the active language
 (``{{ a.certainty|reglabel:"certainty" }}``), whether a user sees the register (for the
-navigation), a name's language attribute by script, a look-up in a dict."""
+navigation) or may edit it, a name's language attribute by script, a look-up in a dict."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from asylon.register.values import script_of
 from asylon.web.register.access import sees_register as _sees_register
 from asylon.web.register.dossier import display_name
 from asylon.web.register.labels import label
+from asylon.web.register.records import may_edit
 
 register = template.Library()
 
@@ -28,6 +29,12 @@ def reglabel(code: Any, table: str) -> str:
 @register.filter
 def sees_register(user: Any) -> bool:
     return _sees_register(user)
+
+
+@register.filter
+def edits_register(user: Any) -> bool:
+    """Whether the user may record register entries (take evidence in, record transfers)."""
+    return _sees_register(user) and may_edit(user)
 
 
 @register.filter
