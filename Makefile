@@ -5,7 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 LOCALE := src/asylon/web/locale
-MO := $(patsubst %.po,%.mo,$(wildcard $(LOCALE)/*/LC_MESSAGES/django.po))
+MO := $(patsubst %.po,%.mo,$(wildcard $(LOCALE)/*/LC_MESSAGES/django.po) \
+	$(wildcard src/asylon/documents/locale/*/LC_MESSAGES/asylon-documents.po))
 
 .PHONY: demo test bench lint install clean translations messages
 
@@ -28,6 +29,9 @@ $(STAMP): pyproject.toml
 	@dpkg -s libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core >/dev/null 2>&1 || \
 	  { echo "installing Pango and the Noto fonts (Debian): WeasyPrint renders the register's dossiers as PDF in Latin, Cyrillic and Arabic script"; \
 	    apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core; }
+	@{ command -v pdftoppm >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; } || \
+	  { echo "installing poppler-utils (Debian): the document tests turn PDFs into PNG and text"; \
+	    apt-get update -qq && apt-get install -y -qq poppler-utils; }
 	@test -x /usr/bin/chromium || \
 	  { echo "installing Chromium (Debian) for the browser tests"; apt-get update -qq && \
 	    apt-get install -y -qq chromium; }
@@ -72,7 +76,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/ruff format --check src tests benchmarks
-	$(VENV)/bin/mypy src/asylon/law src/asylon/evidence src/asylon/register src/asylon/names src/asylon/screening src/asylon/stats src/asylon/paths.py
+	$(VENV)/bin/mypy src/asylon/law src/asylon/evidence src/asylon/register src/asylon/names src/asylon/screening src/asylon/stats src/asylon/documents src/asylon/paths.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
