@@ -145,12 +145,21 @@ class Vocabulary:
 
 
 def _spellings(lexicon: Lexicon, arabic: str) -> tuple[list[str], list[str]]:
-    """Attested spellings whose sounds fit the Arabic form well (one alignment each)."""
+    """Attested spellings whose sounds fit the Arabic form well (one alignment each) and that
+    the sources pair with this form more often than with all others together: Amr is paired
+    once with عمر Omar but 48 times with عمرو Amr, Гассан once with حسن Hasan but six times
+    with غسان Ghassan; rendering Omar as Amr would make a true match of two different names."""
     arabic_id = lexicon.arabic_id(arabic)
     pairs = sorted(
         lexicon.attested(arabic_id) if arabic_id is not None else [], key=lambda p: -p[1]
     )
-    fitting = [s for s, _ in pairs if skeleton_similarity(s, arabic).similarity >= 0.85]
+    fitting = [
+        s
+        for s, weight in pairs
+        if skeleton_similarity(s, arabic).similarity >= 0.85
+        and arabic_id is not None
+        and lexicon.share(s, arabic_id) * 2 > 1.0
+    ]
     latin = [s for s in fitting if script_of(s) == "latin" and "'" not in s][:6]
     cyrillic = [s for s in fitting if script_of(s) == "cyrillic"][:4]
     return latin, cyrillic
@@ -341,9 +350,10 @@ def applicant_for(p: RegisterPerson, i: int, vocab: Vocabulary, seed: int) -> Ap
     name = _render(rng, parts, article, script)
     if script == "latin" and rng.random() < 0.1:
         name = _typo(rng, name)
-    if rng.random() < 0.05:
+    if rng.random() < 0.05:  # the family name first, with its article (Al Boutros Bassel)
         words = name.split()
-        name = " ".join(words[-1:] + words[:-1])
+        tail = 2 if len(words) > 2 and words[-2].lower() in ("al", "el") else 1
+        name = " ".join(words[-tail:] + words[:-tail])
     births: tuple[PartialDate, ...] = ()
     if p.birth_dates and rng.random() < 0.8:
         b = p.birth_dates[0]

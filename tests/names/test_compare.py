@@ -88,3 +88,40 @@ def test_a_name_matches_itself(a: str) -> None:
     result = default_comparer().names(a, a)
     tokens = default_comparer().parse(a).comparable
     assert result.score == (1.0 if tokens else 0.0) or result.score >= 0.7
+
+
+# -- regressions from the screening benchmark's error analysis (issue 5) -------------------
+def test_given_and_fathers_names_swapped_are_penalised() -> None:
+    """Jamal son of Mahmoud is not Mahmoud son of Jamal: the order carries the nasab."""
+    swapped = compare_names("Jamell Machmud Aghasi", "Mahmoud Jamal Emad al-Agassi")
+    assert swapped.score == 0.7492
+    assert "another order" in swapped.explanation
+    assert compare_names("Khalid Mohamed Ayyad", "محمد خالد العياد").score == 0.78
+
+
+def test_family_name_written_first_is_not_a_swap() -> None:
+    surname_first = compare_names("Boutros Bassel Djamel", "Basel Jamal al-Boutros")
+    assert surname_first.score == 0.9867
+    assert surname_first.order == ""
+    same = compare_names("Muhammad Mohamed Aygun", "Mohammed Mohammed Egon")
+    assert same.score == 0.98 and same.order == ""
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [("Basil", "باسل"), ("Hassen", "حسن"), ("Hassen", "Hassan"), ("Хамад", "حماد")],
+)
+def test_a_spelling_mostly_of_another_name_is_not_proof_of_difference(
+    left: str, right: str
+) -> None:
+    match = compare_names(left, right)
+    assert match.score == 0.9
+    assert [m.rule for m in match.matches] == ["sound skeleton"]
+    assert "attested for" in match.explanation
+
+
+@pytest.mark.parametrize(("left", "right"), [("Amr", "Omar"), ("Amr", "عمر"), ("Asad", "أسعد")])
+def test_decisive_readings_stay_different_names(left: str, right: str) -> None:
+    match = compare_names(left, right)
+    assert match.score == 0.0
+    assert {m.rule for m in match.rejected} == {"different names"}

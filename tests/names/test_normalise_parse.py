@@ -159,3 +159,19 @@ def test_joined_article_split_with_a_lexicon() -> None:
     assert token.article and token.base == "assad"
     (plain,) = parse_name("ALASSAD").comparable
     assert not plain.article
+
+
+def test_a_title_word_after_the_given_name_is_a_family_name() -> None:
+    """Hajji, Haj after a name are family names (الحاج); before it, titles."""
+    parsed = parse_name("Eisa Omar Hajji")
+    assert [(t.text, t.role) for t in parsed.tokens] == [
+        ("Eisa", "given"),
+        ("Omar", "nasab"),
+        ("Hajji", "family"),
+    ]
+    assert parse_name("Sheikh Ahmad Hajji").tokens[0].role == "title"
+
+
+def test_russian_s_and_french_c_have_their_other_readings() -> None:
+    assert coarse_keys("хайсам") == ("HSM", "HTM")  # Хайсам = Haitham (ث)
+    assert "FSL" in coarse_keys("feicel")  # Feicel = Faysal

@@ -169,3 +169,25 @@ def test_scores_are_probabilities(name: str, born: date | None) -> None:
     for person in REGISTER:
         hit = score_pair(applicant, person)
         assert 0.0 <= hit.score <= 1.0
+
+
+_FAMILIES = "الحلبي الخطيب الشامي المصري العلي النجار الحسن السيد الأحمد الزين الكردي الحمصي"
+
+
+def test_arabic_script_variant_is_a_candidate_among_namesakes() -> None:
+    """All tokens common (Omar, Mahmoud; al-Muhammadi shares Muhammad's coarse key MHMD):
+    the entry sharing every token and its Arabic reading must rank above a dozen namesakes."""
+    register = [
+        RegisterPerson(f"N-{k}", (f"عمر محمود محمد {family}",), birth_dates=(PartialDate(1970),))
+        for k, family in enumerate(_FAMILIES.split())
+    ] + [RegisterPerson("T-1", ("عمر محمود المحمدي", "Omar Mahmoud al-Mohammadi"))]
+    screener = Screener(register, candidates=6)
+    hits = screener.screen(ApplicantRecord("A-1", ("عمر محمود المحمدى",)), all_hits=True)
+    assert hits[0].register_id == "T-1"
+    assert hits[0].feature("name").value == 1.0  # type: ignore[union-attr]
+
+
+def test_kunya_alias_is_not_compared_with_a_plain_name() -> None:
+    person = RegisterPerson("K-1", ("Ghassan Haddad",), aliases=("أبو غسان",))
+    hit = score_pair(ApplicantRecord("A-1", ("Ghassan Haddad",)), person)
+    assert hit.feature("name").value == 1.0  # type: ignore[union-attr]

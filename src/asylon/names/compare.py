@@ -23,6 +23,7 @@ to weigh, never a finding that two people are one.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -54,6 +55,16 @@ ESTABLISHED = 3.0  # attestations a spelling's reading needs before "different n
 EXTRA_TOKEN_WEIGHT = 0.3
 MIDDLE_NAME_WEIGHT = 0.15  # a father's or grandfather's name (nasab) one record leaves out
 MIN_PAIR = 0.5  # token pairs below this are not aligned
+#: what a swap of two aligned names (given/father) costs, in tokens' similarity
+ORDER_PENALTY = 0.6
+#: a spelling whose reading is not decisive against another name (:meth:`NameComparer._doubt`)
+#: scores at most this: a likely, not a certain, spelling of the same name
+AMBIGUOUS_CAP = 0.9
+#: a spelling's pairing with an Arabic form below this share of its attestations is noise
+WEAK_SHARE = 0.05
+#: how much worse a form may fit a spelling's sounds and still count as an equal reading
+#: (the lexicon's ``_READING_MARGIN``)
+READING_MARGIN = 0.06
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +89,7 @@ class NameMatch:
     unmatched_left: tuple[str, ...]
     unmatched_right: tuple[str, ...]
     rejected: tuple[TokenMatch, ...] = ()  # look-alike tokens judged different (Hasan/Husayn)
+    order: str = ""  # given and father's names swapped (empty: same order)
 
     @property
     def explanation(self) -> str:
@@ -85,6 +97,8 @@ class NameMatch:
             f"{m.left} ~ {m.right} ({m.score:.2f}, {m.rule}: {m.explanation})" for m in self.matches
         ]
         parts += [f"{m.left} ≠ {m.right} ({m.rule}: {m.explanation})" for m in self.rejected]
+        if self.order:
+            parts.append(self.order)
         if self.unmatched_left:
             parts.append("only in the first: " + ", ".join(self.unmatched_left))
         if self.unmatched_right:
@@ -249,6 +263,11 @@ class NameComparer:
                     return TokenMatch(
                         a, b, 0.95, "variant data", f"one name in Wikidata {min(groups)}"
                     )
+            doubt = self._doubt(a, a_script, ra, b, b_script, rb)
+            if doubt is not None:
+                return TokenMatch(
+                    a, b, round(min(rule.similarity, AMBIGUOUS_CAP), 3), "sound skeleton", doubt
+                )
             return TokenMatch(
                 a, b, min(rule.similarity, DIFFERENT_NAMES_CAP), "different names",
                 f"{self._reads(a, a_script, ra)} and {self._reads(b, b_script, rb)} are "
@@ -256,6 +275,52 @@ class NameComparer:
             )  # fmt: skip
         notes = "; ".join(rule.notes) if rule.notes else "same sounds"
         return TokenMatch(a, b, round(rule.similarity, 3), "sound skeleton", notes)
+
+    def _doubt(
+        self,
+        a: str,
+        a_script: str,
+        ra: frozenset[int],
+        b: str,
+        b_script: str,
+        rb: frozenset[int],
+    ) -> str | None:
+        """Why the readings of two spellings do not prove them different names, or None.
+
+        A Latin or Cyrillic spelling's readings are the Arabic forms it is *mostly* attested
+        for; that does not exclude another when its sounds fit that other form as well (within
+        the lexicon's reading margin) and either the sources also pair it with that form
+        (Basil: باسيل, but also باسل, Bassel al-Assad's usual English spelling; Хамад: حمد,
+        also حماد) or the two Arabic forms share their usual Latin spelling (Hassen reads
+        حسان, but حسان and حسن are both "Hassan"). Amr (عمرو, 48 to 1 against عمر) stays a
+        different name from Omar: a pairing below ``WEAK_SHARE`` of a spelling's
+        attestations is the sources' noise (the lexicon's own rule, :mod:`variants`).
+        """
+        lexicon = self.lexicon
+        if lexicon is None:
+            return None
+        forms = lexicon.arabic_forms
+        for text, script, own, other in ((a, a_script, ra, rb), (b, b_script, rb, ra)):
+            if script == "arabic":
+                continue
+            fit_own = max(skeleton_similarity(text, forms[i]).similarity for i in own)
+            for i in sorted(other):
+                if skeleton_similarity(text, forms[i]).similarity < fit_own - READING_MARGIN:
+                    continue
+                mostly = " or ".join(forms[k] for k in sorted(own)[:2])
+                if lexicon.share(text, i) >= WEAK_SHARE:
+                    return (
+                        f"{text} is mostly attested for {mostly}, but also for {forms[i]}, "
+                        "which it sounds as close to"
+                    )
+                alike = next((k for k in sorted(own) if lexicon.written_alike(k, i)), None)
+                if alike is not None:
+                    return (
+                        f"{text} is attested for {forms[alike]}, but {forms[alike]} and "
+                        f"{forms[i]} share their usual Latin spelling and it sounds as close "
+                        f"to {forms[i]}"
+                    )
+        return None
 
     def _established(self, text: str, script: str) -> bool:
         """Whether a spelling's reading rests on enough attestations to call names different
@@ -294,14 +359,19 @@ class NameComparer:
         pairs.sort(key=lambda p: -p[0])
         used_l: set[int] = set()
         used_r: set[int] = set()
-        matches: list[tuple[int, TokenMatch]] = []
+        aligned: list[tuple[int, int, TokenMatch]] = []
         for _, i, j, match in pairs:
             if i in used_l or j in used_r:
                 continue
             used_l.add(i)
             used_r.add(j)
-            matches.append((i, match))
-        matches.sort(key=lambda m: m[0])
+            aligned.append((i, j, match))
+        order = (
+            self._order(lt, rt, aligned)
+            if len(aligned) > 2 or (len(aligned) == 2 and len(lt) > 2 and len(rt) > 2)
+            else None
+        )
+        matches = [(i, m) for i, _, m in sorted(aligned, key=lambda x: x[0])]
         rejected: list[TokenMatch] = []
         matched_texts = {m.left for _, m in matches} | {m.right for _, m in matches}
         for match in notable:
@@ -314,6 +384,8 @@ class NameComparer:
         ul = tuple(t.text for t in left_over)
         ur = tuple(t.text for t in right_over)
         total = sum(m.score for _, m in matches)
+        if order is not None:
+            total -= ORDER_PENALTY * order[0]
         conflicts = min(len(left_over), len(right_over))
         extras = sorted(
             MIDDLE_NAME_WEIGHT if t.role == "nasab" else EXTRA_TOKEN_WEIGHT
@@ -322,7 +394,60 @@ class NameComparer:
         denominator = len(matches) + conflicts + sum(extras)
         score = total / denominator if denominator else 0.0
         return NameMatch(
-            lp.text, rp.text, round(score, 4), tuple(m for _, m in matches), ul, ur, tuple(rejected)
+            lp.text,
+            rp.text,
+            round(max(score, 0.0), 4),
+            tuple(m for _, m in matches),
+            ul,
+            ur,
+            tuple(rejected),
+            order[1] if order is not None else "",
+        )
+
+    def _order(
+        self,
+        lt: Sequence[NameToken],
+        rt: Sequence[NameToken],
+        aligned: list[tuple[int, int, TokenMatch]],
+    ) -> tuple[int, str] | None:
+        """Swapped names in the aligned tokens: how many, and a sentence, or None.
+
+        In an Arabic name the order carries meaning: the given name, then the father's, then
+        the grandfather's (the nasab, Schimmel 1989 ch. 1), so Jamal Mahmoud (Jamal son of
+        Mahmoud) and Mahmoud Jamal (Mahmoud son of Jamal, perhaps his father or his son:
+        sons are often named after a grandfather) are different people. One reordering is
+        normal and costs nothing: the family name written first, as registries and lists
+        sorted by surname do (AL-ASSAD Bashar Hafez). Two tokens that align equally well
+        either way (Muhammad Muhammad) are not a swap. Each remaining crossing of aligned
+        pairs (an inversion) costs ``ORDER_PENALTY`` of one token's similarity.
+        """
+        pairs = sorted(aligned, key=lambda x: x[0])
+        # uncross pairs whose tokens fit as well the other way round (Muhammad Muhammad)
+        for p in range(len(pairs)):
+            for q in range(p + 1, len(pairs)):
+                (i1, j1, m1), (i2, j2, m2) = pairs[p], pairs[q]
+                if j1 > j2:
+                    a = self.tokens(lt[i1], rt[j2])
+                    b = self.tokens(lt[i2], rt[j1])
+                    if a.score + b.score >= m1.score + m2.score - 0.02:
+                        pairs[p], pairs[q] = (i1, j2, a), (i2, j1, b)
+        js = [j for _, j, _ in pairs]
+        if all(x < y for x, y in itertools.pairwise(js)):
+            return None
+        for rotated in (js[1:] + js[:1], js[-1:] + js[:-1]):
+            if all(x < y for x, y in itertools.pairwise(rotated)):
+                return None  # the family name written first on one side
+        swaps = [
+            (pairs[p], pairs[q])
+            for p in range(len(pairs))
+            for q in range(p + 1, len(pairs))
+            if pairs[p][1] > pairs[q][1]
+        ]
+        (_, _, first), (_, _, second) = swaps[0]
+        return len(swaps), (
+            f"names in another order: {first.left} before {second.left} in the first, "
+            f"{second.right} before {first.right} in the second (in an Arabic name the order "
+            "is given name, father's, grandfather's)"
         )
 
     def best(

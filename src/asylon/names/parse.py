@@ -423,7 +423,13 @@ def _parse(text: str, known: Callable[[str], bool] | None) -> ParsedName:
         word, hyphen, script = words[i]
         f = folded[i]
         nxt = folded[i + 1] if i + 1 < n else None
-        if f in _TITLES and n > 1 and not article and marker is None:
+        if (
+            f in _TITLES
+            and n > 1
+            and not article
+            and marker is None
+            and all(t.role == "title" for t in tokens)
+        ):  # a title precedes the name; after it, Hajji, Haj or Sheikh is a family name
             tokens.append(NameToken(word, script, f, role="title"))
             i += 1
             continue

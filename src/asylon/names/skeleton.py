@@ -312,7 +312,13 @@ def _coarse_char(mask: int, grapheme: str, script: str) -> str:
     return ""
 
 
-_ALTERNATIVE = {("latin", "g"): "J", ("latin", "ch"): "H", ("cyrillic", "г"): "H"}
+_ALTERNATIVE = {
+    ("latin", "g"): "J",
+    ("latin", "ch"): "H",
+    ("latin", "c"): "S",  # French and Spanish c before e and i: Feicel Faysal, Mercedes
+    ("cyrillic", "г"): "H",
+    ("cyrillic", "с"): "T",  # Russian practice writes ث as с: Хайсам Haitham, Усман Othman
+}
 
 
 def _base(script: str, grapheme: str) -> str:
@@ -328,7 +334,9 @@ def coarse_keys(token: str) -> tuple[str, ...]:
     """:func:`coarse_key` and the keys of the other readings of ambiguous letters.
 
     Latin ``g`` is also ج (Egyptian Gamal = Jamal), Latin ``ch`` also خ (German Chalid),
-    Russian ``г`` also ه/ح (Ибрагим = Ibrahim): at most four keys, the plain one first.
+    Russian ``г`` also ه/ح (Ибрагим = Ibrahim), Russian ``с`` also ث (Хайсам = Haitham), Latin ``c`` also س
+    (Feicel = Faysal):
+    at most four keys, the plain one first.
     """
     skel = skeleton(token)
     keys = [coarse_key(token)]

@@ -180,6 +180,25 @@ class Lexicon:
             self._reading_ids[text] = found
         return found
 
+    def share(self, text: str, arabic_id: int) -> float:
+        """The share of a spelling's attestations that pair it with one Arabic form (0 to 1)."""
+        edges = self._edges.get(lookup_form(text), {})
+        total = sum(weight for weight, _ in edges.values())
+        edge = edges.get(arabic_id)
+        return edge[0] / total if edge and total else 0.0
+
+    def written_alike(self, first: int, second: int, floor: float = 2.0) -> bool:
+        """Whether the usual spelling of one Arabic form is also attested (at least ``floor``
+        times) for the other: حسن Ḥasan and حسان Ḥassān are both "Hassan" in Latin script, so
+        a Latin spelling cannot tell them apart."""
+        for one, other in ((first, second), (second, first)):
+            usual = max(self.attested(one), key=lambda kw: kw[1], default=None)
+            if usual is not None:
+                edge = self._edges.get(usual[0], {}).get(other)
+                if edge is not None and edge[0] >= floor:
+                    return True
+        return False
+
     def spellings(self, arabic: str) -> list[tuple[str, float]]:
         """Attested Latin and Cyrillic spellings (lookup forms) of an Arabic form, most
         frequent first, keeping only those that read as it (:meth:`readings`)."""
