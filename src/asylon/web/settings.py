@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "asylon.web.evidence",
     "asylon.web.register",
     "asylon.web.screening",
+    "asylon.web.stats",
 ]
 
 MIDDLEWARE = [

@@ -17,5 +17,6 @@ urlpatterns += i18n_patterns(
     path("evidence/", include("asylon.web.evidence.urls")),
     path("register/", include("asylon.web.register.urls")),
     path("screening/", include("asylon.web.screening.urls")),
+    path("stats/", include("asylon.web.stats.urls")),
     path("", include("asylon.web.cases.urls")),
 )
