@@ -54,12 +54,19 @@ messages: $(STAMP)
 	cd src/asylon/web && ../../../$(VENV)/bin/asylon manage makemessages -l ru -l ar \
 	  --no-location --no-obsolete
 
-# Build the evidence store, migrate, load the fictional demo cases, print the logins, serve.
+# Build the evidence store, migrate, load the fictional demo cases and the starter register,
+# generate the Russia-vs-Germany and caseload reports, print the logins, serve.
 demo: $(STAMP) $(MO)
 	$(VENV)/bin/asylon evidence build
 	$(VENV)/bin/asylon manage migrate --noinput
 	$(VENV)/bin/asylon manage load_demo
 	$(VENV)/bin/asylon register load-starter
+	$(VENV)/bin/asylon report asylum-practice --asylum-country RU,DE --origin SY --from 2011 --to 2025 \
+	  --format pdf --output var/reports/ru-vs-de.pdf
+	$(VENV)/bin/asylon report asylum-practice --asylum-country RU,DE --origin SY --from 2011 --to 2025 \
+	  --format html --lang ru --output var/reports/ru-vs-de.ru.html
+	$(VENV)/bin/asylon report caseload --format pdf --output var/reports/caseload.pdf
+	@echo "Reports: var/reports/ru-vs-de.pdf (Russia vs Germany), var/reports/ru-vs-de.ru.html, var/reports/caseload.pdf; statistics pages at http://127.0.0.1:8000/en/stats/"
 	$(VENV)/bin/asylon serve --host 127.0.0.1 --port 8000
 
 # The whole suite on SQLite, then the database tests again on a throwaway PostgreSQL.
