@@ -260,6 +260,7 @@ def case_detail(request: HttpRequest, case_id: int) -> Any:
     record(_user(request), "view_case", case, via="api")
     return {
         **_case_out(case),
+        "revision": case.revision,
         "home_country": case.client.home_country,
         "nationalities": list(case.client.nationalities),
         "assessments": list(case.assessments.all()[:20]),

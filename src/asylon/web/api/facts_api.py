@@ -7,7 +7,9 @@ replaces one part of the case file (``null`` removes it: unknown). Same rules as
 claim and conduct pages: the case is found through the access rule (404, never 403), the row is
 locked, the whole case file is validated by the contract before anything is written (422
 naming each field path, e.g. ``claim.findings.risk_of_persecution``; nothing written), and the
-change is audited with its before and after (``via: api``).
+change is audited with its before and after (``via: api``). Optimistic locking: a ``PUT``
+with ``If-Match: "r<N>"`` (``revision`` of ``GET /cases/{id}``) is refused with 412 when the
+case has been saved since; without ``If-Match`` the write is not checked.
 
 The reading of the findings lives here too: a path is served by one router, so the ``GET`` and
 the ``PUT`` of ``/cases/{case_id}/findings`` must share one.
@@ -27,6 +29,7 @@ from ninja import Router, Status
 from asylon.web.api.auth import session_auth, token_auth
 from asylon.web.api.schemas import ErrorOut
 from asylon.web.audit.services import record
+from asylon.web.cases import concurrency
 from asylon.web.cases.access import visible_cases
 from asylon.web.cases.casefile import to_case_file
 from asylon.web.cases.forms import json_copy
@@ -34,7 +37,7 @@ from asylon.web.cases.models import Case
 
 router = Router(auth=[token_auth, session_auth], tags=["findings and facts"])
 NOT_FOUND = {404: ErrorOut, 401: ErrorOut}
-WRITE = {422: ErrorOut, 413: ErrorOut, **NOT_FOUND}
+WRITE = {422: ErrorOut, 413: ErrorOut, 412: ErrorOut, **NOT_FOUND}
 MAX_BODY_BYTES = 1_000_000
 Changes = tuple[dict[str, Any], dict[str, Any]]  # audit: (before, after) by field path
 
@@ -147,14 +150,23 @@ def _replace(
     except _BadBody as err:
         errors = [{"field": "", "message": err.message}]
         return Status(err.status, {"detail": err.message, "errors": errors})
+    read = concurrency.if_match_revision(request)
     with transaction.atomic():
         locked = Case.objects.select_for_update().select_related("client").get(pk=case.pk)
+        try:
+            concurrency.check(locked, read)
+        except concurrency.StaleEdit:
+            message = (
+                f"If-Match names revision r{read}, but the case is at revision "
+                f"r{locked.revision}: someone else saved it since you read it; nothing was saved"
+            )
+            return Status(412, {"detail": message, "errors": [{"field": "", "message": message}]})
         before = json_copy(locked.facts or {})
         after = json_copy(before)
         _put(after, path, value)
         locked.facts = after
         to_case_file(locked)  # validates the whole case file; raises before any write
-        locked.save(update_fields=["facts"])
+        locked.save(update_fields=["facts", concurrency.bump(locked)])
         dotted = ".".join(path)
         old, new = diff(_get(before, path), _get(after, path), dotted)
         record(user, action, locked, via="api", before=old, after=new)

@@ -50,6 +50,7 @@ class AssessmentSummary(Schema):
 
 
 class CaseDetailOut(CaseOut):
+    revision: int  # send it back as If-Match: "r<revision>" to refuse a stale write (412)
     home_country: str
     nationalities: list[str]
     assessments: list[AssessmentSummary]

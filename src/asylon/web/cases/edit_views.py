@@ -14,8 +14,10 @@ from django.views.decorators.http import require_POST
 
 from asylon.law import CaseFileError
 from asylon.web.audit.services import record
+from asylon.web.cases import concurrency
 from asylon.web.cases.access import visible_cases
 from asylon.web.cases.casefile import to_case_file
+from asylon.web.cases.concurrency import CONFLICT
 from asylon.web.cases.family import RECIPROCAL, FamilyLinkForm
 from asylon.web.cases.forms import (
     APPLICANT_KEYS,
@@ -109,6 +111,7 @@ def edit_findings(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             with transaction.atomic():
                 locked = Case.objects.select_for_update().select_related("client").get(pk=case.pk)
+                concurrency.check(locked, concurrency.posted_revision(request))
                 form = FindingsForm(request.POST, findings=_findings(locked))
                 form.full_clean()
                 before, after = form.current(), form.values()
@@ -116,7 +119,7 @@ def edit_findings(request: HttpRequest, pk: int) -> HttpResponse:
                 facts["claim"] = {**(facts.get("claim") or {}), "findings": form.merged()}
                 locked.facts = facts
                 to_case_file(locked)  # validates the whole case file; raises before any write
-                locked.save(update_fields=["facts"])
+                locked.save(update_fields=["facts", concurrency.bump(locked)])
                 changed = [p for p in after if before[p] != after[p]]
                 record(
                     request.user,
@@ -129,6 +132,11 @@ def edit_findings(request: HttpRequest, pk: int) -> HttpResponse:
         except CaseFileError as err:
             for path, message in err.errors:
                 form.add_path_error(path, message)
+        except concurrency.StaleEdit:
+            case.refresh_from_db()
+            form.add_error(None, CONFLICT)
+            context = {"case": case, "form": form, "revision": case.revision}
+            return render(request, "cases/findings_form.html", context, status=409)
     return render(request, "cases/findings_form.html", {"case": case, "form": form}, status=400)
 
 
@@ -174,6 +182,7 @@ def edit_client(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             with transaction.atomic():
                 locked = Client.objects.select_for_update().get(pk=client.pk)
+                concurrency.check(locked, concurrency.posted_revision(request))
                 before = _client_snapshot(locked)
                 d = form.cleaned_data
                 for name in ("full_name", "aliases", "born", "sex", "nationalities"):
@@ -181,6 +190,7 @@ def edit_client(request: HttpRequest, pk: int) -> HttpResponse:
                 for name in ("stateless", "home_country", "home_place", "languages"):
                     setattr(locked, name, d[name])
                 locked.contact = d["contact"].strip()
+                concurrency.bump(locked)
                 locked.save()
                 for other in Case.objects.select_for_update().filter(client=locked):
                     facts = json_copy(other.facts or {})
@@ -188,7 +198,7 @@ def edit_client(request: HttpRequest, pk: int) -> HttpResponse:
                     other.facts = facts
                     other.client = locked
                     to_case_file(other)  # validates before anything is written
-                    other.save(update_fields=["facts"])
+                    other.save(update_fields=["facts", concurrency.bump(other)])
                 after = _client_snapshot(locked)
                 changed = [k for k in after if before[k] != after[k]]
                 record(
@@ -204,13 +214,25 @@ def edit_client(request: HttpRequest, pk: int) -> HttpResponse:
         except CaseFileError as err:
             for path, message in err.errors:
                 form.add_error(None, f"{path}: {message}" if path else message)
+        except concurrency.StaleEdit:
+            case.client.refresh_from_db()
+            form.add_error(None, CONFLICT)
+            family = FamilyLinkForm(case=case, user=request.user)
+            return _client_page(
+                request, case, form, family, status=409, revision=case.client.revision
+            )
     return _client_page(
         request, case, form, FamilyLinkForm(case=case, user=request.user), status=400
     )
 
 
 def _client_page(
-    request: HttpRequest, case: Case, form: Any, family_form: Any, status: int = 200
+    request: HttpRequest,
+    case: Case,
+    form: Any,
+    family_form: Any,
+    status: int = 200,
+    revision: int | None = None,
 ) -> HttpResponse:
     links = [
         (link.relative, link.get_relation_display(), link.pk)
@@ -229,7 +251,13 @@ def _client_page(
     return render(
         request,
         "cases/client_edit.html",
-        {"case": case, "form": form, "family": family, "family_form": family_form},
+        {
+            "case": case,
+            "form": form,
+            "family": family,
+            "family_form": family_form,
+            "revision": revision,
+        },
         status=status,
     )
 
@@ -298,6 +326,7 @@ def case_settings(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             with transaction.atomic():
                 locked = Case.objects.select_for_update().select_related("client").get(pk=case.pk)
+                concurrency.check(locked, concurrency.posted_revision(request))
                 before = _settings_snapshot(locked)
                 locked.jurisdiction = d["jurisdiction"]
                 locked.procedure_kind = d["procedure_kind"]
@@ -315,6 +344,7 @@ def case_settings(request: HttpRequest, pk: int) -> HttpResponse:
                     facts.pop("procedure", None)
                 locked.facts = facts
                 to_case_file(locked)
+                concurrency.bump(locked)
                 locked.save()
                 locked.assigned.set(d["assigned"])
                 named = set(d["named_users"]) | ({user} if d["restricted"] else set())
@@ -333,6 +363,11 @@ def case_settings(request: HttpRequest, pk: int) -> HttpResponse:
         except CaseFileError as err:
             for path, message in err.errors:
                 form.add_error(None, f"{path}: {message}" if path else message)
+        except concurrency.StaleEdit:
+            case.refresh_from_db()
+            form.add_error(None, CONFLICT)
+            context = {"case": case, "form": form, "revision": case.revision}
+            return render(request, "cases/case_settings.html", context, status=409)
     return render(request, "cases/case_settings.html", {"case": case, "form": form}, status=400)
 
 

@@ -34,6 +34,9 @@ class Client(models.Model):
     team = models.ForeignKey(
         Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="clients"
     )
+    revision = models.PositiveIntegerField(
+        _("revision"), default=1, help_text=_("Raised on every save: a stale form is refused.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -125,6 +128,9 @@ class Case(models.Model):
             "The case-file sections (procedure, applicant, claim, conduct, removal, "
             "evidence) as asylon.case/1 defines them, validated on every save."
         ),
+    )
+    revision = models.PositiveIntegerField(
+        _("revision"), default=1, help_text=_("Raised on every save: a stale form is refused.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

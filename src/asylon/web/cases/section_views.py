@@ -19,7 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from asylon.law import CaseFileError
 from asylon.law.facts import Act, Conduct, Conviction, Fear, MilitaryService, Role
 from asylon.web.audit.services import record
+from asylon.web.cases import concurrency
 from asylon.web.cases.casefile import to_case_file
+from asylon.web.cases.concurrency import CONFLICT
 from asylon.web.cases.forms import json_copy
 from asylon.web.cases.models import Case
 from asylon.web.cases.sections import SectionItemForm, item_form, item_formset
@@ -202,12 +204,13 @@ def edit_section(request: HttpRequest, pk: int, page: str) -> HttpResponse:
         try:
             with transaction.atomic():
                 locked = Case.objects.select_for_update().select_related("client").get(pk=case.pk)
+                concurrency.check(locked, concurrency.posted_revision(request))
                 before = json_copy(locked.facts or {})
                 after = json_copy(before)
                 placed = [(part, b, _apply(part, b, after)) for part, b in bound]
                 locked.facts = after
                 to_case_file(locked)  # validates the whole case file; raises before any write
-                locked.save(update_fields=["facts"])
+                locked.save(update_fields=["facts", concurrency.bump(locked)])
                 changed = sorted(
                     {
                         p.dotted
@@ -228,6 +231,10 @@ def edit_section(request: HttpRequest, pk: int, page: str) -> HttpResponse:
             for path, message in err.errors:
                 if not _place_error(placed, path, f"{path}: {message}"):
                     errors.append(f"{path}: {message}" if path else message)
+        except concurrency.StaleEdit:
+            case.refresh_from_db()
+            errors.append(str(CONFLICT))
+            return _render(request, case, page, bound, errors, status=409, revision=case.revision)
     return _render(request, case, page, bound, errors, status=400)
 
 
@@ -238,6 +245,7 @@ def _render(
     bound: list[tuple[Part, Any]],
     errors: list[str] | None = None,
     status: int = 200,
+    revision: int | None = None,
 ) -> HttpResponse:
     title, intro, _parts = PAGES[page]
     return render(
@@ -250,6 +258,7 @@ def _render(
             "intro": intro,
             "parts": bound,
             "errors": errors or [],
+            "revision": revision,
         },
         status=status,
     )
