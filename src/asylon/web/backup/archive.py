@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from asylon import __version__
+from asylon.faults import checkpoint
 from asylon.web.backup import database as dbs
 from asylon.web.backup.crypto import CHUNK_BYTES, DecryptingReader, EncryptingWriter
 from asylon.web.backup.database import Database
@@ -216,6 +217,7 @@ def create_backup(
                 enc.close()
                 raw.flush()
                 os.fsync(raw.fileno())
+            checkpoint("backup-commit")
             os.replace(temp, output)
             _fsync_dir(output.parent)
         except BaseException:

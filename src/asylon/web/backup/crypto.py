@@ -36,6 +36,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from asylon.faults import checkpoint
 from asylon.web.backup.errors import ArchiveDamaged, KeyProblem, WrongKey
 
 KEY_BYTES = 32
@@ -150,6 +151,7 @@ class EncryptingWriter:
         nonce = _nonce(self._prefix, self._counter, last)
         self._out.write(self._aead.encrypt(nonce, data, self._header))
         self._counter += 1
+        checkpoint("backup-chunk")
 
     def write(self, data: bytes) -> int:
         if self.closed:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
+from asylon.faults import checkpoint
 from asylon.law import assess
 from asylon.law.evidence import CountryEvidence
 from asylon.web.audit.services import record
@@ -63,6 +64,7 @@ def assess_case(case: Case, user: Any, as_of: date) -> Assessment:
         evidence_snapshot=snapshot,
         created_by=user,
     )
+    checkpoint("assess")
     record(user, "assess", case, assessment=assessment.pk, outcome=det["outcome"])
     return assessment
 

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 from django.db import transaction
 
+from asylon.faults import checkpoint
 from asylon.register.csvmap import ColumnMapping, MappingError, records_from_rows
 from asylon.register.ftm import FtmError, dump_lines, read_lines, register_from_ftm
 from asylon.register.loader import load_starter as read_starter
@@ -95,6 +96,7 @@ def import_records(items: list[tuple[str, Record]], user: Any, reason: str) -> I
                 _row, changed = save_record(record, user, reason, check=False, audited=False)
             except RecordError as err:
                 raise ImportFailed(_located(err.problems, where_of)[0]) from None
+            checkpoint("register-import")
             if changed:
                 created += revisions_before == 0
                 updated += revisions_before > 0
