@@ -576,6 +576,10 @@ def test_the_api_uploads_lists_downloads_and_takes_notes(world: dict[str, Any]) 
     assert out["kind"] == "identity" and out["title"] == "Scan"
     listed = api.get(f"{base}/documents", headers=headers).json()
     assert [d["id"] for d in listed] == [out["id"]]
+    one = api.get(f"{base}/documents/{out['id']}", headers=headers)
+    assert one.status_code == 200 and one.json()["sha256"] == out["sha256"]
+    read = AuditEntry.objects.filter(action="view_documents", details__document=out["id"])
+    assert read.count() == 1  # reading one document's details is audited, by id
     content = api.get(out["url"], headers=headers)
     assert content.status_code == 200 and body(content) == png_bytes()
     assert content["X-Content-Type-Options"] == "nosniff"

@@ -350,9 +350,7 @@ def test_the_starter_register_loads_idempotently_and_verifies() -> None:
     assert raslan.allegations.get().certainty == "convicted_final"
 
 
-def test_the_cli_takes_a_file_in_as_evidence_all_or_nothing(
-    docs_dir: Path, tmp_path: Path
-) -> None:
+def test_the_cli_takes_a_file_in_as_evidence_all_or_nothing(docs_dir: Path, tmp_path: Path) -> None:
     records.save_record(person(), None, "entered")
     statement = tmp_path / "statement.txt"
     statement.write_bytes("شهادة witness statement\n".encode())
@@ -390,6 +388,8 @@ def test_ftm_export_then_import_gives_the_same_register(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = out.read_text(encoding="utf-8").splitlines()
     assert len(lines) == len(before)
+    exported = AuditEntry.objects.get(action="register_export")  # a bulk export is audited
+    assert exported.details == {"entities": len(lines), "to_file": True}
     report = transfer.import_ftm(lines, None, "round trip")
     assert report.created == report.updated == 0
     assert transfer.stored_register() == before

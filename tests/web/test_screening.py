@@ -274,3 +274,22 @@ def test_batch_mode_from_the_queue_and_the_api_covers_the_callers_cases_only(dem
         researcher.post("/api/screening/batch", "{}", content_type="application/json").status_code
         == 404
     )
+
+
+def test_reading_screening_results_is_audited_by_id(demo: dict) -> None:
+    users, colonel = demo["users"], demo["colonel"]
+    services.screen_case(colonel, users["demo-caseworker-berlin"])
+    hits = sorted(ScreeningHit.objects.filter(case=colonel).values_list("pk", flat=True))
+    assert (
+        _login(users["demo-caseworker-berlin"])
+        .get(f"/en/screening/cases/{colonel.pk}/")
+        .status_code
+        == 200
+    )
+    seen = AuditEntry.objects.filter(action="view_screening", object_id=str(colonel.pk)).get()
+    assert sorted(seen.details["hits"]) == hits
+    assert _login(users["demo-reviewer"]).get("/en/screening/review/").status_code == 200
+    queue = AuditEntry.objects.filter(action="view_screening_queue").get()
+    assert set(hits) <= set(queue.details["hits"]) and queue.user == users["demo-reviewer"]
+    for entry in (seen, queue):
+        assert "Mukhabarat" not in str(entry.details) and "branch" not in str(entry.details)

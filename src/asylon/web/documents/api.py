@@ -137,7 +137,9 @@ def upload_document(
 @router.get("/{case_id}/documents/{document_id}", response={200: DocumentOut, **NOT_FOUND})
 def document_detail(request: HttpRequest, case_id: int, document_id: int) -> Any:
     case = _case(request, case_id)
-    return _document_out(get_object_or_404(Document, pk=document_id, case=case))
+    document = get_object_or_404(Document, pk=document_id, case=case)
+    record(_user(request), "view_documents", case, via="api", document=document.pk)
+    return _document_out(document)
 
 
 @router.get(

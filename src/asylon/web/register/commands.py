@@ -140,19 +140,20 @@ def add_evidence_cmd(
 def export_cmd(fmt: str, output: Path | None) -> None:
     """Export the whole register as FollowTheMoney JSON lines."""
     _django()
+    from asylon.web.audit.services import record
     from asylon.web.register.transfer import export_ftm
 
-    lines = export_ftm()
+    lines = list(export_ftm())
+    # a bulk export of allegations against named people: audited (by count, from the command line)
+    record(None, "register_export", None, entities=len(lines), to_file=output is not None)
     if output is None:
         for line in lines:
             click.echo(line)
         return
     with output.open("w", encoding="utf-8") as fh:
-        n = 0
         for line in lines:
             fh.write(line + "\n")
-            n += 1
-    click.echo(f"exported {n} entities to {output}", err=True)
+    click.echo(f"exported {len(lines)} entities to {output}", err=True)
 
 
 @register_group.command("verify")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from asylon.web.audit.services import record
 from asylon.web.cases.views import _case
 from asylon.web.screening import services
 from asylon.web.screening.models import Judgement
@@ -43,6 +44,7 @@ def _hit_context(views: list[services.HitView], judge: bool) -> list[dict[str, A
 def case_screening(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)  # 404 for a case the user may not see
     run, views = services.latest_hits(case)
+    record(request.user, "view_screening", case, hits=[v.hit.pk for v in views])
     judge = services.may_judge(request.user)
     return render(
         request,
@@ -64,6 +66,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     if not services.may_judge(request.user):
         raise Http404("no such page")
     hits = services.queue(request.user)
+    record(request.user, "view_screening_queue", None, hits=[h.pk for h in hits])
     entries = [
         {
             "hit": h,
