@@ -296,6 +296,7 @@ def serve_cmd(host: str, port: int, workers: int) -> None:
 def _register() -> None:
     from asylon.documents.reports.commands import report_group
     from asylon.evidence.commands import coi_group
+    from asylon.linkage.estimate.commands import estimate_cmd
     from asylon.web.audit.commands import audit_group
     from asylon.web.backup.commands import backup_group, restore_cmd
     from asylon.web.register.commands import register_group
@@ -304,6 +305,7 @@ def _register() -> None:
     main.add_command(audit_group)
     main.add_command(backup_group)
     main.add_command(coi_group)
+    main.add_command(estimate_cmd)
     main.add_command(register_group)
     main.add_command(restore_cmd)
     main.add_command(screen_cmd)

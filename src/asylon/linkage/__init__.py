@@ -1,0 +1,1 @@
+"""Linkage of victim records across sources, and estimation of totals."""

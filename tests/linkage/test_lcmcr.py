@@ -1,0 +1,72 @@
+"""The LCMCR Gibbs sampler: known totals, the Kosovo check at reduced size, determinism."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from asylon.linkage.estimate.lcmcr import LcmcrSettings, lcmcr_estimate, sample_lcmcr
+from asylon.linkage.estimate.overlap import read_overlap, table_from_patterns
+from asylon.linkage.estimate.service import estimate
+from asylon.linkage.estimate.simulate import scenarios
+from asylon.paths import data_dir
+
+QUICK = LcmcrSettings(burn_in=500, samples=250, thin=5, chains=3, seed=11)
+KOSOVO = data_dir() / "mse-overlap-tables" / "kosovo_1999_4lists.csv"
+
+
+def test_independent_three_lists_recovered_within_the_interval() -> None:
+    table = scenarios(2000)["independent"].draw(np.random.default_rng(7))
+    est = lcmcr_estimate(table, QUICK)
+    assert est.lower is not None and est.upper is not None and est.median is not None
+    assert est.lower <= 2000 <= est.upper
+    assert abs(est.median / 2000 - 1.0) < 0.1
+    assert est.diagnostics["rhat"] < 1.1
+
+
+def test_kosovo_falls_in_the_published_interval() -> None:
+    """Ball et al. (2002): about 10,356 (9,002-12,122); R's LCMCR: median 10,300-10,600."""
+    (table,) = read_overlap(KOSOVO)
+    assert table.observed == 4400
+    settings = LcmcrSettings(burn_in=1500, samples=500, thin=10, chains=4, seed=2016)
+    est = lcmcr_estimate(table, settings)
+    assert est.median is not None and 9_000 <= est.median <= 12_100
+    assert est.lower is not None and est.upper is not None
+    assert est.lower < 10_356 < est.upper
+
+
+def test_a_seed_fixes_the_draws() -> None:
+    table = table_from_patterns(
+        ["A", "B", "C"],
+        [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0], [1, 0, 1], [0, 1, 1]],
+        [50, 40, 30, 12, 9, 7],
+    )
+    small = LcmcrSettings(burn_in=50, samples=40, thin=2, chains=2, seed=3)
+    first, again = sample_lcmcr(table, small), sample_lcmcr(table, small)
+    assert np.array_equal(first.total, again.total)
+    other = sample_lcmcr(table, LcmcrSettings(burn_in=50, samples=40, thin=2, chains=2, seed=4))
+    assert not np.array_equal(first.total, other.total)
+
+
+def test_strata_add_up_draw_by_draw() -> None:
+    rng = np.random.default_rng(8)
+    parts = []
+    for label in ("north", "south"):
+        t = scenarios(1500)["independent"].draw(rng)
+        parts.append(table_from_patterns(t.lists, t.patterns, t.counts, stratum=label))
+    doc = estimate(parts, "lcmcr", LcmcrSettings(burn_in=1000, samples=400, thin=5, seed=12))
+    assert doc["identified"], doc["reasons"]
+    assert [s["stratum"] for s in doc["strata"]] == ["north", "south"]
+    medians = [s["estimates"][0]["median"] for s in doc["strata"]]
+    assert doc["observed"] == sum(s["observed"] for s in doc["strata"])
+    assert doc["lower"] <= 3000 <= doc["upper"]
+    assert abs(doc["median"] - sum(medians)) < 0.05 * doc["median"]
+
+
+def test_a_hopeless_table_is_not_given_a_number() -> None:
+    table = table_from_patterns(
+        ["A", "B", "C"], [[1, 0, 0], [0, 1, 0], [1, 1, 0], [0, 0, 1]], [40, 30, 10, 16]
+    )
+    doc = estimate([table], "lcmcr", QUICK)
+    assert doc["identified"] is False
+    assert doc["median"] is None and doc["lower"] is None and doc["upper"] is None
+    assert any("'C' shares no record" in r for r in doc["reasons"])
