@@ -299,6 +299,7 @@ def _register() -> None:
     from asylon.linkage.estimate.commands import estimate_cmd
     from asylon.web.audit.commands import audit_group
     from asylon.web.backup.commands import backup_group, restore_cmd
+    from asylon.web.crypto.commands import keys_group
     from asylon.web.register.commands import register_group
     from asylon.web.screening.commands import screen_cmd
 
@@ -306,6 +307,7 @@ def _register() -> None:
     main.add_command(backup_group)
     main.add_command(coi_group)
     main.add_command(estimate_cmd)
+    main.add_command(keys_group)
     main.add_command(register_group)
     main.add_command(restore_cmd)
     main.add_command(screen_cmd)

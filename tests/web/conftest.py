@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from asylon.web.accounts.models import Team, User
@@ -31,3 +33,28 @@ def people() -> dict[str, User]:
             "r", password="x" * 14, team=None, role=User.Role.RESEARCHER
         ),
     }
+
+
+@pytest.fixture(autouse=True)
+def verified_force_login(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``Client.force_login`` skips the login form, so it also skips the second factor and the
+    re-authentication that the middleware asks of admins and supervisors (and, for exports and
+    deletions, of everyone). Tests that use it are about something else: the session it makes
+    is marked as having passed both, now. ``tests/web/test_mfa.py`` keeps Django's own
+    ``force_login`` to test the gate itself, and browser tests log in through the real form."""
+    import time
+
+    from django.test import Client
+
+    from asylon.web.accounts import mfa
+
+    original = Client.force_login
+
+    def force_login(self: Client, user: Any, backend: str | None = None) -> None:
+        original(self, user, backend)
+        session = self.session
+        session[mfa.SESSION_VERIFIED] = user.pk
+        session[mfa.SESSION_AUTH_AT] = int(time.time())
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)

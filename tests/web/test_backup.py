@@ -37,6 +37,7 @@ from asylon.web.backup.database import POSTGRESQL, SQLITE, Database, snapshot_sq
 from asylon.web.cases.models import Case
 from asylon.web.documents import services
 from asylon.web.documents.models import Document
+from asylon.web.documents.storage import open_plain
 from asylon.web.register.transfer import load_starter
 
 DEMO_NAMES = ("Jalal Example-Mukhabarat", "جلال", "Nadim Example-Khayyat", "نديم الخياط")
@@ -180,8 +181,10 @@ def test_demo_backup_restores_every_table_row_by_row(
     for table in before:
         assert after[table] == before[table], table
     assert any(before["register_person"]) and any(before["cases_client"])
-    stored = restored_docs / document.sha256
-    assert hashlib.sha256(stored.read_bytes()).hexdigest() == document.sha256
+    stored = restored_docs / document.sha256  # encrypted again, checked after decryption
+    plain, _size = open_plain(stored)
+    with plain:
+        assert hashlib.sha256(plain.read()).hexdigest() == document.sha256
     assert stored.stat().st_mode & 0o777 == 0o600
 
     # The restored database now holds data: a second restore is refused without --force,

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "asylon.web.register",
     "asylon.web.screening",
     "asylon.web.stats",
+    "asylon.web.exports",
 ]
 
 MIDDLEWARE = [
@@ -68,7 +69,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "asylon.web.security.ContentSecurityPolicyMiddleware",
+    "asylon.web.security.RefuseNulMiddleware",
     "axes.middleware.AxesMiddleware",
+    "asylon.web.accounts.middleware.StrongAuthenticationMiddleware",
 ]
 
 # Login throttling (django-axes): after 5 failed attempts for one username from one address,
@@ -83,6 +86,21 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Strong authentication (accounts/mfa.py): a second factor (authenticator app or security key)
+# is mandatory for these roles and optional for the others; exports and deletions want a
+# re-authentication within ASYLON_REAUTH_SECONDS; wrong second-factor answers lock the user
+# out of the second step after ASYLON_MFA_FAILURE_LIMIT in a row, for ASYLON_MFA_LOCKOUT_SECONDS.
+# WebAuthn works only over HTTPS (or http://localhost): ASYLON_WEBAUTHN_RP_ID is the host name
+# users type, ASYLON_WEBAUTHN_ORIGIN the page origin (both default to the request's).
+ASYLON_MFA_REQUIRED_ROLES = tuple(
+    r for r in os.environ.get("ASYLON_MFA_REQUIRED_ROLES", "admin,supervisor").split(",") if r
+)
+ASYLON_REAUTH_SECONDS = 10 * 60
+ASYLON_MFA_FAILURE_LIMIT = 5
+ASYLON_MFA_LOCKOUT_SECONDS = 15 * 60
+ASYLON_WEBAUTHN_RP_ID = os.environ.get("ASYLON_WEBAUTHN_RP_ID", "")
+ASYLON_WEBAUTHN_ORIGIN = os.environ.get("ASYLON_WEBAUTHN_ORIGIN", "")
 
 ROOT_URLCONF = "asylon.web.urls"
 WSGI_APPLICATION = "asylon.web.wsgi.application"
@@ -143,6 +161,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = os.environ.get("ASYLON_HTTPS") == "1"
+# Over HTTPS, browsers are told to use nothing else for a year (RFC 6797); subdomains are the
+# operator's to decide (ASYLON_HSTS_SUBDOMAINS=1).
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if os.environ.get("ASYLON_HTTPS") == "1" else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("ASYLON_HSTS_SUBDOMAINS") == "1"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -161,12 +183,19 @@ TIME_ZONE = "UTC"
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+from asylon.web.security import static_headers as _static_headers  # noqa: E402
+
 WHITENOISE_USE_FINDERS = True  # serve straight from the package: no collectstatic step
+WHITENOISE_ALLOW_ALL_ORIGINS = False  # no Access-Control-Allow-Origin: * on our files
+WHITENOISE_ADD_HEADERS_FUNCTION = _static_headers
 # Uploaded documents: content-addressed files under var/documents (or ASYLON_DOCUMENTS_DIR);
 # large uploads are spooled next to them, never in the system temp folder.
 ASYLON_DOCUMENTS_DIR = os.environ.get("ASYLON_DOCUMENTS_DIR") or str(var_dir() / "documents")
 Path(ASYLON_DOCUMENTS_DIR).mkdir(mode=0o700, parents=True, exist_ok=True)
 FILE_UPLOAD_TEMP_DIR = ASYLON_DOCUMENTS_DIR
+# Encryption at rest (asylon.web.crypto): the data key file, outside the database and the
+# repository; empty means var/data-keys.json (created 0600 on first use). `asylon keys ...`.
+ASYLON_DATA_KEY_FILE = os.environ.get("ASYLON_DATA_KEY_FILE", "")
 
 # No personal data in application logs: requests are not logged with their parameters, and
 # errors go to the console without local variables (Django's default mail handler is off).

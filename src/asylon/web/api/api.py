@@ -39,6 +39,7 @@ from asylon.web.cases.access import visible_cases
 from asylon.web.cases.assessing import assess_case, compare_case
 from asylon.web.cases.casefile import import_case, to_case_file
 from asylon.web.cases.models import Assessment, Case
+from asylon.web.crypto.blind_index import cases_named
 
 MAX_CASE_FILE_BYTES = 1_000_000
 CASE_FILE_REF = {"$ref": "#/components/schemas/asylon.case.1"}
@@ -218,11 +219,12 @@ def list_cases(
     status: Case.Status | None = None,
 ) -> Any:
     """The cases the caller may see, newest first (none for a researcher), ``limit`` at a time
-    from ``offset``; ``q`` finds a client's name (contains, any case), ``status`` filters. The
-    number of matching cases is in the ``X-Total-Count`` header."""
+        from ``offset``; ``q`` finds a client by exact name or alias, or by every word of one (in
+    any script, letter case and diacritics aside; not by part of a word), ``status`` filters. The
+        number of matching cases is in the ``X-Total-Count`` header."""
     cases = visible_cases(_user(request))
     if q and q.strip():
-        cases = cases.filter(client__full_name__icontains=q.strip())
+        cases = cases_named(cases, q)  # exact names, through the blind index
     if status:
         cases = cases.filter(status=status)
     response["X-Total-Count"] = str(cases.count())
@@ -396,3 +398,4 @@ api.add_router("/cases", "asylon.web.documents.api.router")
 api.add_router("/cases", "asylon.web.api.facts_api.router")
 api.add_router("", "asylon.web.api.timeline_api.router")
 api.add_router("", "asylon.web.screening.api.router")
+api.add_router("/exports", "asylon.web.exports.api.router")

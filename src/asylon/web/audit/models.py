@@ -12,8 +12,11 @@ Three layers keep entries from changing, each closing what the one before leaves
 1. The application: ``save`` refuses an update, ``delete`` refuses, and the manager's
    ``update``, ``delete``, ``bulk_create`` and ``bulk_update`` refuse too (entries are
    appended one by one through ``services.record``, which chains them).
-2. The database (migration 0004): triggers refuse ``UPDATE`` of an entry on SQLite and
-   PostgreSQL, and ``DELETE`` on PostgreSQL; the head may only advance by one. On SQLite
+2. The database (migrations 0004, 0005): triggers refuse ``UPDATE`` of an entry on SQLite and
+   PostgreSQL, and ``DELETE`` on PostgreSQL; the head may only advance by one. The one
+   ``UPDATE`` let through changes ``details`` from one ciphertext to another and nothing else
+   (re-encryption under a new data key, ``asylon keys rotate``); the chain covers the
+   plaintext, so a ciphertext swapped in from another entry is caught by layer 3. On SQLite
    there is no ``DELETE`` trigger, on purpose: Django's ``flush`` (which the test suite runs
    between transactional tests) empties tables with ``DELETE FROM``, SQLite has no session
    state a trigger could consult to let only that through (a trigger in the main schema cannot
@@ -37,6 +40,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from asylon.web.crypto.fields import EncryptedJSONField
 
 APPEND_ONLY = "audit entries are append-only"
 
@@ -66,7 +71,8 @@ class AuditEntry(models.Model):
     action = models.CharField(_("action"), max_length=40, db_index=True)
     object_type = models.CharField(_("object type"), max_length=40, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True, db_index=True)
-    details = models.JSONField(_("details"), default=dict, blank=True)
+    # encrypted at rest (the before and after of an edit); the hash covers the plaintext
+    details = EncryptedJSONField(_("details"), default=dict, blank=True)
     previous_hash = models.CharField(
         _("previous hash"), max_length=64, blank=True, default="", editable=False
     )

@@ -6,6 +6,11 @@ Inside the encryption (:mod:`crypto`) the archive is a plain tar stream::
     documents/<sha256>                                  every stored content, named by its hash
     manifest.json                                       written last, when every hash is known
 
+The documents go into the archive decrypted (and checked against their names) from the
+encrypted store (:mod:`asylon.web.documents.storage`): the archive's own encryption protects
+them, and a restore encrypts them again under the data key of the machine it restores on
+(the database's encrypted columns still need the data key file they were written with).
+
 The manifest records the format version, when, the vendor and server version, the Django
 migrations applied, the row count of every table, and the size and SHA-256 of every part. A
 restore decrypts the whole archive into a private folder first and authenticates it to its
@@ -44,6 +49,7 @@ from asylon.web.backup.errors import (
     NotEmpty,
     VerificationFailed,
 )
+from asylon.web.documents import storage
 
 FORMAT, FORMAT_VERSION = "asylon-backup", 1
 DB_MEMBER = {dbs.SQLITE: "database/asylon.sqlite3", dbs.POSTGRESQL: "database/asylon.pgdump"}
@@ -109,9 +115,21 @@ def private_dir(parent: Path) -> Iterator[Path]:
 
 
 def _stored_contents(documents: Path) -> list[Path]:
-    if not documents.is_dir():
-        return []
-    return sorted(p for p in documents.iterdir() if _SHA256.fullmatch(p.name) and p.is_file())
+    return storage.stored_contents(documents)
+
+
+def _add_document(tar: tarfile.TarFile, path: Path, mtime: float) -> tuple[str, int]:
+    """A stored content, decrypted, as ``documents/<sha256>``: (SHA-256 and size read)."""
+    try:
+        plain, size = storage.open_plain(path)
+    except storage.StorageError:
+        return "", 0  # named as corrupted by the caller
+    info = tarfile.TarInfo(f"documents/{path.name}")
+    info.size, info.mtime, info.mode = size, mtime, 0o600
+    with plain:
+        hashing = _Hashing(plain)
+        tar.addfile(info, hashing)
+    return hashing.digest.hexdigest(), hashing.size
 
 
 def _add(tar: tarfile.TarFile, name: str, path: Path, mtime: float) -> tuple[str, int]:
@@ -183,11 +201,12 @@ def create_backup(
                     snap.unlink()
                     files: list[dict[str, Any]] = []
                     for path in _stored_contents(documents):
-                        found, n = _add(tar, f"documents/{path.name}", path, mtime)
+                        found, n = _add_document(tar, path, mtime)
                         if found != path.name:
                             raise BackupError(
-                                f"stored document {path.name} is corrupted (its content hashes "
-                                f"to {found}); restore it from an earlier backup, then retry"
+                                f"stored document {path.name} is corrupted (its content "
+                                f"{'hashes to ' + found if found else 'does not decrypt'}); "
+                                "restore it from an earlier backup, then retry"
                             )
                         files.append({"sha256": found, "size": n})
                     present = {f["sha256"] for f in files}
@@ -311,22 +330,10 @@ def verify_backup(path: Path, key: bytes, work_parent: Path) -> dict[str, Any]:
 
 
 def _put_document(source: Path, documents: Path) -> bool:
-    """Place one content under its hash (temp file, fsync, rename); False if already there."""
-    final = documents / source.name
-    if final.is_file() and file_sha256(final)[0] == source.name:
-        return False
-    fd, name = tempfile.mkstemp(prefix=".incoming-", dir=documents)
-    try:
-        with os.fdopen(fd, "wb") as out, source.open("rb") as f:
-            os.fchmod(out.fileno(), 0o600)
-            shutil.copyfileobj(f, out, CHUNK_BYTES)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(name, final)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
-    return True
+    """Place one content under its hash, encrypted under the current data key (temp file,
+    fsync, rename); False if already there."""
+    with source.open("rb") as f:
+        return storage.put_plain(f, source.name, documents)
 
 
 def _verify_target(manifest: dict[str, Any], target: Database, documents: Path) -> None:
@@ -346,8 +353,12 @@ def _verify_target(manifest: dict[str, Any], target: Database, documents: Path) 
         raise VerificationFailed("the restored migration state differs from the backup's")
     for doc in manifest["documents"]["files"]:
         path = documents / doc["sha256"]
-        if not path.is_file() or file_sha256(path) != (doc["sha256"], doc["size"]):
-            raise VerificationFailed(f"document {doc['sha256']} is not stored as backed up")
+        try:
+            storage.verify_file(path, doc["size"])
+        except storage.StorageError:
+            raise VerificationFailed(
+                f"document {doc['sha256']} is not stored as backed up"
+            ) from None
 
 
 def restore_backup(

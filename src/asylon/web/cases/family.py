@@ -13,6 +13,16 @@ from asylon.web.cases.models import Client, FamilyLink
 RECIPROCAL = {"child": "parent", "parent": "child"}
 
 
+class _ByName(forms.models.ModelChoiceIterator):
+    """The choices sorted by the (decrypted) name."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in sorted(self.queryset, key=lambda c: (c.full_name.casefold(), c.pk)):
+            yield self.choice(obj)
+
+
 class FamilyLinkForm(forms.Form):
     relative = forms.ModelChoiceField(
         label=_("Family member"),
@@ -31,6 +41,7 @@ class FamilyLinkForm(forms.Form):
         field.queryset = (
             Client.objects.filter(pk__in=visible_cases(user).values("client_id"))
             .exclude(pk=case.client_id)
-            .order_by("full_name")
+            .order_by("pk")
         )
+        field.iterator = _ByName  # names are encrypted: sorted here, not by the database
         field.label_from_instance = lambda c: c.full_name

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from asylon.web.accounts.models import Team
+from asylon.web.crypto.fields import EncryptedDateField, EncryptedJSONField, EncryptedTextField
 
 
 class Client(models.Model):
-    full_name = models.CharField(_("full name"), max_length=200)
-    aliases = models.JSONField(_("other names and spellings"), default=list, blank=True)
-    born = models.DateField(_("date of birth"), null=True, blank=True)
+    """A person the team assists. Names, birth date, home area and contact are encrypted at
+    rest (asylon.web.crypto); names are found through their blind index (``ClientNameKey``)."""
+
+    full_name = EncryptedTextField(_("full name"), max_length=200)
+    aliases = EncryptedJSONField(_("other names and spellings"), default=list, blank=True)
+    born = EncryptedDateField(_("date of birth"), null=True, blank=True)
     sex = models.CharField(
         _("sex"),
         max_length=10,
@@ -22,11 +28,11 @@ class Client(models.Model):
     nationalities = models.JSONField(_("nationalities (ISO codes)"), default=list, blank=True)
     stateless = models.BooleanField(_("stateless"), null=True, blank=True)
     home_country = models.CharField(_("home country (ISO code)"), max_length=2, blank=True)
-    home_place = models.CharField(_("home area"), max_length=120, blank=True)
+    home_place = EncryptedTextField(_("home area"), max_length=120, blank=True)
     languages = models.JSONField(
         _("languages"), default=list, blank=True, help_text=_("ISO 639 codes, e.g. ar, ku, ru.")
     )
-    contact = models.TextField(
+    contact = EncryptedTextField(
         _("contact"),
         blank=True,
         help_text=_("Telephone, messenger, address: how to reach the person safely."),
@@ -45,6 +51,32 @@ class Client(models.Model):
 
     def __str__(self) -> str:
         return f"client {self.pk}"  # never the name: str() may reach logs
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Saved, then the blind index of the names made again when they may have changed."""
+        update_fields = kwargs.get("update_fields")
+        names = update_fields is None or {"full_name", "aliases"} & set(update_fields)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if names:
+                from asylon.web.crypto.blind_index import reindex
+
+                reindex(self)
+
+
+class ClientNameKey(models.Model):
+    """One blind-index digest of a client's name (asylon.web.crypto.blind_index): a keyed
+    HMAC of the whole normalised name or of one normalised word, under index key ``kid``."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="name_keys")
+    kid = models.CharField(max_length=32)
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["digest", "kid"], name="cases_namekey_digest")]
+
+    def __str__(self) -> str:
+        return f"name key {self.pk} (client {self.client_id})"
 
 
 class FamilyLink(models.Model):
@@ -120,7 +152,7 @@ class Case(models.Model):
         verbose_name=_("named users"),
         related_name="restricted_cases",
     )
-    facts = models.JSONField(
+    facts = EncryptedJSONField(
         _("facts"),
         default=dict,
         blank=True,
@@ -150,8 +182,8 @@ class Assessment(models.Model):
     jurisdiction = models.CharField(_("jurisdiction"), max_length=8)
     rules_version = models.CharField(_("rules version"), max_length=40)
     outcome = models.CharField(_("outcome"), max_length=40)
-    case_file = models.JSONField(_("case file assessed"))
-    determination = models.JSONField(_("determination"))
+    case_file = EncryptedJSONField(_("case file assessed"))
+    determination = EncryptedJSONField(_("determination"))
     evidence_snapshot = models.CharField(_("evidence snapshot"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"

@@ -13,12 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from asylon.law import CaseFileError, LawNotInForce
+from asylon.web.accounts.decorators import reauthenticated
 from asylon.web.audit.services import record
 from asylon.web.cases.access import visible_cases
 from asylon.web.cases.assessing import assess_case, compare_case
 from asylon.web.cases.casefile import import_case, to_case_file
 from asylon.web.cases.links import missing_link
 from asylon.web.cases.models import Assessment, Case
+from asylon.web.crypto.blind_index import cases_named
 from asylon.web.timeline.alert_cache import cached_alerts
 
 MAX_CASE_FILE_BYTES = 1_000_000
@@ -60,7 +62,7 @@ def _dashboard_context(request: HttpRequest, form: ImportForm) -> dict[str, obje
     cases = visible_cases(request.user)
     if search.is_valid():
         if q := search.cleaned_data["q"].strip():
-            cases = cases.filter(client__full_name__icontains=q)
+            cases = cases_named(cases, q)  # exact names, through the blind index
         if status := search.cleaned_data["status"]:
             cases = cases.filter(status=status)
     total = cases.count()
@@ -154,6 +156,7 @@ def compare_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@reauthenticated
 def export_case_file(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
     doc = to_case_file(case)

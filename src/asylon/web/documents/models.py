@@ -1,4 +1,7 @@
-"""Documents (files stored by their SHA-256, see :mod:`storage`) and notes on a case."""
+"""Documents (files stored by their SHA-256, see :mod:`storage`) and notes on a case.
+
+Titles, file names and note texts are encrypted at rest (asylon.web.crypto.fields), and so is
+every stored file (:mod:`storage`)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from asylon.web.cases.models import Case
+from asylon.web.crypto.fields import EncryptedTextField
 from asylon.web.timeline.models import TimelineEvent
 
 
@@ -30,11 +34,11 @@ class Document(models.Model):
     case: models.ForeignKey[Case, Case] = models.ForeignKey(
         Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="documents"
     )
-    title: models.CharField[str, str] = models.CharField(_("title"), max_length=200)
+    title: models.TextField[str, str] = EncryptedTextField(_("title"), max_length=200)
     kind: models.CharField[str, str] = models.CharField(
         _("kind of document"), max_length=30, choices=Kind.choices
     )
-    original_name: models.CharField[str, str] = models.CharField(
+    original_name: models.TextField[str, str] = EncryptedTextField(
         _("file name"),
         max_length=255,
         blank=True,
@@ -88,7 +92,7 @@ class Note(models.Model):
     author: models.ForeignKey[Any, Any] = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
-    text: models.TextField[str, str] = models.TextField(_("note"))
+    text: models.TextField[str, str] = EncryptedTextField(_("note"))
     created_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(
         _("written at"), auto_now_add=True
     )

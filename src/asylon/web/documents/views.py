@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from asylon.web.accounts.decorators import reauthenticated
 from asylon.web.audit.services import record
 from asylon.web.cases.access import visible_cases
 from asylon.web.cases.models import Case
@@ -140,6 +141,7 @@ def add_note(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@reauthenticated
 def delete_note(request: HttpRequest, pk: int, note_id: int) -> HttpResponse:
     case = _case(request, pk)
     note = get_object_or_404(Note, pk=note_id, case=case)

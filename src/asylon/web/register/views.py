@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from asylon.register.models import EvidenceItem, Incident, Source, Unit
+from asylon.web.accounts.decorators import reauthenticated
 from asylon.web.audit.services import record as audit
 from asylon.web.documents import storage
 from asylon.web.documents.filenames import attachment_header, display_name
@@ -197,6 +198,7 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_only
 @require_GET
+@reauthenticated
 def dossier_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from asylon.web.register.pdf import render_pdf  # WeasyPrint loads only when a PDF is made
 
@@ -384,6 +386,7 @@ def evidence_item(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_only
 @require_GET
+@reauthenticated
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     row = get_object_or_404(db.EvidenceItem, pk=pk)
     try:

@@ -121,12 +121,14 @@ def alerts_for_user(user: Any, today: date) -> Alerts:
     alerts = Alerts(today=today, ical_path=ical_path(user))
     cases = _cases_with_events(user)
     ids = [c.latest_assessment_id for c, _ in cases if c.latest_assessment_id]  # type: ignore[attr-defined]
-    # Only the two keys the alerts read, not the whole determination (steps and reasons).
+    # Only the two keys the alerts read. The determination is encrypted at rest: it is read
+    # whole and decrypted here (the database cannot pick keys out of a ciphertext).
     determinations = {
-        case_id: {"flags": flags or [], "side_outputs": side_outputs or []}
-        for case_id, flags, side_outputs in Assessment.objects.filter(pk__in=ids)
-        .order_by()
-        .values_list("case_id", "determination__flags", "determination__side_outputs")
+        a.case_id: {
+            "flags": a.determination.get("flags") or [],
+            "side_outputs": a.determination.get("side_outputs") or [],
+        }
+        for a in Assessment.objects.filter(pk__in=ids).order_by().only("case_id", "determination")
     }
     horizon = today + timedelta(days=DUE_SOON_DAYS)
     for case, events in cases:

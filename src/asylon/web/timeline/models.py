@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from asylon.web.cases.models import Case
+from asylon.web.crypto.fields import EncryptedJSONField
 from asylon.web.timeline.details import DetailsError, validate_details
 
 
@@ -39,7 +40,7 @@ class TimelineEvent(models.Model):
     )
     kind = models.CharField(_("kind of event"), max_length=30, choices=Kind.choices)
     on = models.DateField(_("date"))
-    details = models.JSONField(_("details"), default=dict, blank=True)
+    details = EncryptedJSONField(_("details"), default=dict, blank=True)  # encrypted at rest
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -30,6 +30,7 @@ from django.db import transaction
 from asylon.law.calendar import add_months
 from asylon.law.facts import CaseFileError
 from asylon.paths import data_dir
+from asylon.web.accounts import mfa
 from asylon.web.accounts.models import Team, User
 from asylon.web.audit.services import record
 from asylon.web.cases.assessing import assess_case
@@ -68,6 +69,12 @@ USERS = (
     DemoUser("demo-reviewer", "second reading finds the gap", User.Role.REVIEWER, BERLIN),
     DemoUser("demo-researcher", "counting rows without any names", User.Role.RESEARCHER, None),
 )
+# Fixed, public second factors (TOTP secrets) of the roles that must use one (admins and
+# supervisors, ASYLON_MFA_REQUIRED_ROLES): for a local demo only, printed with the logins.
+DEMO_TOTP = {
+    "demo-admin": "XVLCWOQTNLMUWD3CLANT5C4B6BCNAVLY",
+    "demo-supervisor": "65FRXAU3YKWS4PFD33BF2C76WMMYXQSN",
+}
 CASEWORKER_OF = {
     MOSCOW: "demo-caseworker",
     BERLIN: "demo-caseworker-berlin",
@@ -251,6 +258,8 @@ class Command(BaseCommand):
             validate_password(spec.password, user)
             user.set_password(spec.password)
             user.save()
+            if spec.username in DEMO_TOTP:
+                mfa.provision_totp(user, DEMO_TOTP[spec.username])
             users[spec.username] = user
         return users
 
@@ -373,3 +382,10 @@ class Command(BaseCommand):
             if n == 0:
                 self.stdout.write(line)
         self.stdout.write(line)
+        self.stdout.write(
+            "\nThe administrator and the supervisor also need a one-time code (TOTP). Add the secret "
+            "to an authenticator app, or print the current code with\n"
+            "  .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('SECRET').now())\""
+        )
+        for username, secret in DEMO_TOTP.items():
+            self.stdout.write(f"  {username}: {secret}")

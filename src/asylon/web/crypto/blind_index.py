@@ -1,0 +1,129 @@
+"""Keyed blind indexes of names: exact-name search over encrypted names.
+
+For each name of a client (the full name and every alias, in any of Latin, Arabic and
+Cyrillic script) the index keeps HMAC-SHA256 digests, under a blind-index key of the key file:
+
+- of the whole normalised name (``name``): the words normalised one by one with
+  :func:`asylon.names.normalise.normalise_token` (Latin folded to lower-case ASCII, Arabic
+  without diacritics and with its letter variants unified, Cyrillic lower case with ё→е) and
+  joined by one space;
+- of each normalised word (``token``), and of the parts of a hyphenated word.
+
+A search normalises its text the same way and finds the clients that have the whole-name
+digest, or every word's digest (in any order): "Nadim Example-Khayyat", "nadim", "Надим
+Хайят", "نديم الخياط" find the client; "Nad" or "Khayy" do not. The database holds only the
+digests (128 bits, hex), which reveal nothing without the key, though equal names have equal
+digests (the price of searching without decrypting; a per-client salt would make search a
+scan).
+
+Blind-index key rotation (``asylon keys rotate-index``): a new index key is added and made
+current; the digests of every client are recomputed in batches (old and new digests are both
+searched meanwhile, each row naming its key id); then ``asylon keys retire <old id>``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from asylon.names.normalise import normalise_token
+from asylon.web.crypto.keys import Keyring, keyring
+
+DIGEST_HEX = 32  # 128 bits
+_SPLIT = re.compile(r"[\s,;:()\[\]{}\"«»<>/|]+")
+_EDGE = ".!?*_'`’‘ʼ-"
+
+
+def words(name: str) -> list[str]:
+    """The normalised words of a name, in order."""
+    out = []
+    for raw in _SPLIT.split(name or ""):
+        word = normalise_token(raw.strip(_EDGE)).strip(_EDGE) if raw.strip(_EDGE) else ""
+        if word:
+            out.append(word)
+    return out
+
+
+def _tokens(ws: list[str]) -> set[str]:
+    out = set(ws)
+    for w in ws:
+        if "-" in w:
+            out.update(p for p in w.split("-") if p)
+    return out
+
+
+def digest(key: bytes, kind: str, text: str) -> str:
+    message = b"asylon blind index v1\x00" + kind.encode() + b"\x00" + text.encode("utf-8")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:DIGEST_HEX]
+
+
+def name_digests(names: Iterable[str], key: bytes) -> set[str]:
+    """Every digest the index keeps for these names under ``key``."""
+    out: set[str] = set()
+    for name in names:
+        ws = words(name)
+        if not ws:
+            continue
+        out.add(digest(key, "name", " ".join(ws)))
+        out.update(digest(key, "token", t) for t in _tokens(ws))
+    return out
+
+
+def client_names(client: Any) -> list[str]:
+    return [n for n in [client.full_name, *(client.aliases or [])] if isinstance(n, str) and n]
+
+
+def reindex(client: Any, ring: Keyring | None = None) -> None:
+    """Replace every digest of the client by those of its names under the current index key
+    (a changed name must not stay findable under an older key)."""
+    from asylon.web.cases.models import ClientNameKey
+
+    ring = ring or keyring()
+    kid = ring.index_current
+    wanted = name_digests(client_names(client), ring.index_keys[kid])
+    ClientNameKey.objects.filter(client_id=client.pk).delete()
+    ClientNameKey.objects.bulk_create(
+        ClientNameKey(client_id=client.pk, kid=kid, digest=d) for d in sorted(wanted)
+    )
+
+
+def matching_clients(query: str, ring: Keyring | None = None) -> Any:
+    """A Q over clients' ``pk`` (``Q(pk__in=...)``; None if the query has no word): the
+    clients whose name or an alias is exactly the query, or holds every word of it."""
+    from django.db.models import Count, Q
+
+    from asylon.web.cases.models import ClientNameKey
+
+    ws = words(query)
+    if not ws:
+        return None
+    ring = ring or keyring()
+    toks = _tokens(ws)
+    condition = Q(pk__in=[])
+    for kid, key in ring.index_keys.items():
+        whole = digest(key, "name", " ".join(ws))
+        wanted = {digest(key, "token", t) for t in toks}
+        every_word = (
+            ClientNameKey.objects.filter(kid=kid, digest__in=wanted)
+            .values("client_id")
+            .annotate(n=Count("digest", distinct=True))
+            .filter(n=len(wanted))
+            .values("client_id")
+        )
+        exact = ClientNameKey.objects.filter(kid=kid, digest=whole).values("client_id")
+        condition |= Q(pk__in=exact) | Q(pk__in=every_word)
+    return condition
+
+
+def cases_named(cases: Any, query: str) -> Any:
+    """``cases`` (a Case queryset) whose client's name or alias is ``query`` exactly, or holds
+    every word of it; none when the query has no word."""
+    from asylon.web.cases.models import Client
+
+    condition = matching_clients(query)
+    if condition is None:
+        return cases.none()
+    return cases.filter(client__in=Client.objects.filter(condition).values("pk"))

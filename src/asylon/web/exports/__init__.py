@@ -1,0 +1,1 @@
+"""Bulk exports of personal data behind a supervisor's approval (Bayanat's practice)."""
