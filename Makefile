@@ -8,10 +8,10 @@ LOCALE := src/asylon/web/locale
 MO := $(patsubst %.po,%.mo,$(wildcard $(LOCALE)/*/LC_MESSAGES/django.po) \
 	$(wildcard src/asylon/documents/locale/*/LC_MESSAGES/asylon-documents.po))
 
-.PHONY: demo test bench lint install clean translations messages
+.PHONY: demo test bench lint install clean translations messages lock audit-deps
 
 # A virtualenv with the pinned dependencies; reinstalled when pyproject.toml changes.
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 && $(PYTHON) -c 'import ensurepip' 2>/dev/null || \
 	  { echo "installing python3-venv (Debian)"; apt-get update -qq && apt-get install -y -qq python3-venv; }
 	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
@@ -37,7 +37,8 @@ $(STAMP): pyproject.toml
 	    apt-get install -y -qq chromium; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q --require-hashes -r requirements.lock
+	$(PY) -m pip install -q --no-deps -e .
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -89,3 +90,21 @@ lint: $(STAMP)
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
 	rm -f $(MO)
+
+# Every dependency pinned with its hashes (pip-tools), from pyproject.toml and the versions
+# installed now: run after changing a pin, commit requirements.lock with it. Slow (hashes of
+# every file of every release are fetched).
+lock: $(STAMP)
+	$(PYTHON) -m venv var/tools
+	var/tools/bin/pip install -q pip-tools==7.5.2
+	$(PY) -m pip freeze --exclude-editable > var/tools/constraints.txt
+	var/tools/bin/pip-compile --quiet --generate-hashes --allow-unsafe --extra dev --strip-extras \
+	  --no-emit-index-url --no-emit-find-links -c var/tools/constraints.txt -o requirements.lock pyproject.toml
+
+# Known vulnerabilities in the locked dependencies (pip-audit, PyPI's advisory data). Needs the
+# advisory service's API, which this project's own build machines cannot reach: run it where
+# they can (docs/security/supply-chain.md).
+audit-deps: $(STAMP)
+	$(PYTHON) -m venv var/tools
+	var/tools/bin/pip install -q pip-audit==2.9.0
+	var/tools/bin/pip-audit --require-hashes -r requirements.lock --strict
