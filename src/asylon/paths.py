@@ -17,7 +17,13 @@ def data_dir() -> Path:
     return Path(os.environ.get("ASYLON_DATA_DIR", _ROOT / "data"))
 
 
+def var_path() -> Path:
+    """Where ``var/`` is, without creating it (for look-ups on a hot path)."""
+    return Path(os.environ.get("ASYLON_VAR_DIR", _ROOT / "var"))
+
+
 def var_dir() -> Path:
-    path = Path(os.environ.get("ASYLON_VAR_DIR", _ROOT / "var"))
+    """``var/``, created if absent."""
+    path = var_path()
     path.mkdir(parents=True, exist_ok=True)
     return path

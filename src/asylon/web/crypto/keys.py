@@ -85,14 +85,15 @@ def new_kid(prefix: str) -> str:
     return prefix + secrets.token_hex(4)
 
 
-def configured_path() -> tuple[Path, bool]:
-    """(the key file, whether it was configured rather than the default)."""
+def configured_path(make_dir: bool = True) -> tuple[Path, bool]:
+    """(the key file, whether it was configured rather than the default); the default's folder
+    is created unless ``make_dir`` is false (the per-value look-up of :func:`keyring`)."""
     chosen = os.environ.get(KEY_ENV) or _setting()
     if chosen:
         return Path(chosen), True
-    from asylon.paths import var_dir
+    from asylon.paths import var_dir, var_path
 
-    return var_dir() / "data-keys.json", False
+    return (var_dir() if make_dir else var_path()) / "data-keys.json", False
 
 
 def _setting() -> str:
@@ -280,12 +281,14 @@ def _forget() -> None:
 
 
 def keyring() -> Keyring:
-    """The current keyring, re-read when the file changed (checked at most once a second)."""
-    path, configured = configured_path()
+    """The current keyring, re-read when the file changed (checked at most once a second).
+    Called for every value decrypted: the cached ring is returned without touching the disk."""
+    path, configured = configured_path(make_dir=False)
     ring: Keyring | None = _state["ring"]
     now = time.monotonic()
     if ring is not None and ring.path == path and now - _state["checked"] < RELOAD_SECONDS:
         return ring
+    path, configured = configured_path()
     with _lock:
         try:
             info = os.stat(path)
