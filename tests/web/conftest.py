@@ -18,9 +18,10 @@ def no_evidence_store(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(autouse=True)
 def fresh_cache() -> None:
     """Cached results are keyed by ids and a data version that a rolled-back test reuses."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
 
 
 @pytest.fixture

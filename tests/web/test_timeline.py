@@ -4,6 +4,7 @@ calendar feed, access and audit. Runs on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -331,9 +332,10 @@ def test_the_alerts_fragment_renders(world: dict[str, Any]) -> None:
         outcome="refused",
         notified_on=(today - timedelta(days=2)).isoformat(),
     )
-    html = render_to_string(
-        "timeline/_alerts.html", {"alerts": services.alerts_for_user(cw, today)}
-    )
+    from asylon.web.timeline.alert_cache import AlertDigest
+
+    digest = AlertDigest.of(services.alerts_for_user(cw, today))
+    html = render_to_string("timeline/_alerts.html", {"alerts": digest})
     assert "Salekh Example" in html and "appeal time limit" in html and ".ics" in html
 
 
@@ -405,7 +407,7 @@ def test_the_cached_dashboard_alerts_follow_every_change(world: dict[str, Any]) 
         notified_on=(today - timedelta(days=2)).isoformat(),
     )
     assert data_version() > version
-    assert [a.deadline.kind for a in cached_alerts(cw, today).due_soon] == ["appeal"]
+    assert [a.code for a in cached_alerts(cw, today).due_soon] == ["appeal"]
     with CaptureQueriesContext(connection) as hit:
         cached_alerts(cw, today)
     assert len(hit) == 1  # the data version only
@@ -423,6 +425,37 @@ def test_the_cached_dashboard_alerts_follow_every_change(world: dict[str, Any]) 
     case.restricted = True
     case.save()  # no longer visible to cw_a (not named)
     assert cached_alerts(cw, today).empty
+
+
+def test_the_alert_digest_is_shared_encrypted_and_survives_a_login(world: dict[str, Any]) -> None:
+    """One computation serves every server process (a file cache), the file holds no client
+    name in clear, and a login (``last_login``) does not make every digest stale."""
+    from django.contrib.auth.models import update_last_login
+    from django.core.cache import caches
+
+    from asylon.web.timeline.alert_cache import cached_alerts, data_version
+
+    case, cw, today = world["case"], world["cw_a"], date.today()
+    add(
+        case,
+        cw,
+        "decision",
+        (today - timedelta(days=3)).isoformat(),
+        outcome="refused",
+        notified_on=(today - timedelta(days=2)).isoformat(),
+    )
+    [line] = cached_alerts(cw, today).due_soon
+    name = case.client.full_name
+    assert line.client_name == name and line.case_id == case.pk
+    folder = Path(caches["alerts"]._dir)  # type: ignore[attr-defined]
+    stored = b"".join(f.read_bytes() for f in folder.glob("*.djcache"))
+    assert stored and name.encode() not in stored and b"appeal" not in stored
+    version = data_version()
+    update_last_login(None, cw)  # what a login writes
+    assert data_version() == version
+    cw.role = cw.role  # any other change to a user still counts
+    cw.save()
+    assert data_version() > version
 
 
 def test_a_closed_case_raises_no_alert_and_long_lists_are_capped(world: dict[str, Any]) -> None:

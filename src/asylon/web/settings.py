@@ -120,6 +120,19 @@ TEMPLATES = [
     }
 ]
 
+# "default": per process, for small things cheap to recompute. "alerts": the dashboard's alert
+# digests, shared by every server process through files (asylon.web.timeline.alert_cache
+# encrypts each digest with the data key before it is stored).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "alerts": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(var_dir() / "cache" / "alerts"),
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
+
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{var_dir() / 'asylon.sqlite3'}", conn_max_age=60
