@@ -105,7 +105,27 @@ def test_another_teams_case_is_404_everywhere(people: dict[str, User]) -> None:
     assert other.post(f"{base}/assess", {"as_of": "2016-12-06"}).status_code == 404
     assert other.get("/api/cases").json() == []
     assert not Assessment.objects.exists()
-    assert not AuditEntry.objects.filter(user=people["b"]).exists()
+    # nothing of the case reached b: only b's own (empty) listing is on record
+    [listing] = AuditEntry.objects.filter(user=people["b"])
+    assert listing.action == "list_cases" and listing.object_id == ""
+    assert listing.details["returned"] == 0 and listing.details["found"] == 0
+
+
+def test_api_listings_and_searches_are_audited_without_the_name(people: dict[str, User]) -> None:
+    from asylon.web.crypto.blind_index import query_digest
+
+    api = api_for(people["a"])
+    name = example(0)["applicant"]["name"]["full"]
+    created_case(api)
+    api.get("/api/cases", {"limit": 1})
+    api.get("/api/cases", {"q": f"  {name.upper()} "})
+    listing, search = AuditEntry.objects.filter(
+        user=people["a"], action__in=("list_cases", "search_cases")
+    ).order_by("sequence")
+    assert listing.details == {"via": "api", "offset": 0, "returned": 1, "found": 1}
+    assert search.details["query"] == query_digest(name)  # normalised: case, spaces aside
+    assert search.details["returned"] == search.details["found"] == 1
+    assert not any(w.lower() in str(search.details).lower() for w in name.split())
 
 
 def test_a_researcher_lists_no_case_and_sees_no_person(people: dict[str, User]) -> None:

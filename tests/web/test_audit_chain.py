@@ -40,12 +40,15 @@ def world(db: None) -> dict[str, Any]:
     return {"caseworker": caseworker, "case": case}
 
 
-def browse(world: dict[str, Any]) -> None:
-    """A caseworker logs in with a password and opens the case, its client and findings."""
+def browse(world: dict[str, Any], password: bool = False) -> None:
+    """A caseworker opens the case, its client and findings: three entries, or four with a
+    login through the login page first (``password``)."""
     b = Browser()
-    assert (
-        b.post("/en/accounts/login/", {"username": "cw", "password": PASSWORD}).status_code == 302
-    )
+    if password:
+        login = b.post("/en/accounts/login/", {"username": "cw", "password": PASSWORD})
+        assert login.status_code == 302
+    else:
+        b.force_login(world["caseworker"])
     pk = world["case"].pk
     for url in (f"/en/cases/{pk}/", f"/en/cases/{pk}/client/", f"/en/cases/{pk}/findings/"):
         assert b.get(url).status_code == 200, url
@@ -80,18 +83,18 @@ def raw(sql: str, *params: Any) -> None:
 
 
 def test_requests_write_a_chain_that_verifies(world: dict[str, Any]) -> None:
-    browse(world)
+    browse(world, password=True)
     entries = chain()
     actions = [e.action for e in entries]
-    assert actions == ["view_case", "view_client", "view_findings"]
-    assert [e.sequence for e in entries] == [1, 2, 3]
+    assert actions == ["login", "view_case", "view_client", "view_findings"]
+    assert [e.sequence for e in entries] == [1, 2, 3, 4]
     assert entries[0].previous_hash == ""
     for before, after in itertools.pairwise(entries):
         assert after.previous_hash == before.entry_hash
     head = AuditHead.objects.get()
-    assert (head.sequence, head.entry_hash) == (3, entries[-1].entry_hash)
+    assert (head.sequence, head.entry_hash) == (4, entries[-1].entry_hash)
     report = verify()
-    assert report.ok and report.entries == 3 and report.last_sequence == 3
+    assert report.ok and report.entries == 4 and report.last_sequence == 4
 
 
 def test_the_hash_covers_every_field_in_canonical_json(world: dict[str, Any]) -> None:
@@ -422,3 +425,18 @@ def test_concurrent_processes_on_a_sqlite_file(tmp_path: Path) -> None:
         con.execute("DELETE FROM audit_auditentry WHERE sequence = 50")
     broken = asylon("audit", "verify")
     assert broken.returncode == 1 and "sequence 50 missing: an entry was deleted" in broken.stdout
+
+
+def test_logins_failures_and_logouts_are_on_record(world: dict[str, Any]) -> None:
+    b = Browser()
+    assert b.post("/en/accounts/login/", {"username": "cw", "password": "wrong"}).status_code == 200
+    b.post("/en/accounts/login/", {"username": "nobody-here", "password": "wrong"})
+    b.post("/en/accounts/login/", {"username": "cw", "password": PASSWORD})
+    b.post("/en/accounts/logout/")
+    entries = chain()
+    assert [e.action for e in entries] == ["login_failed", "login", "logout"]
+    cw = world["caseworker"]
+    assert entries[0].user_id is None and entries[0].object_id == str(cw.pk)
+    assert all(e.object_id == str(cw.pk) for e in entries)
+    assert "nobody-here" not in str([e.details for e in entries])
+    assert verify().ok

@@ -294,6 +294,25 @@ def test_case_file_export_wants_a_recent_authentication(
     assert log_in(user).get(url).status_code == 200
 
 
+def test_another_teams_case_is_not_found_before_any_reauthentication(
+    team: Team, case: Case
+) -> None:
+    """Access is decided first: a stale session asking for another team's case file or note
+    gets the 404 every other page gives, not a redirect that would say the case exists."""
+    other = make("cw-other", User.Role.CASEWORKER, Team.objects.create(name="Other"))
+    note = Note.objects.create(case=case, author=None, text="a note")
+    b = Browser()
+    FORCE_LOGIN(b, other)  # never typed a password here: re-authentication would be asked
+    assert b.get(f"/en/cases/{case.pk}/case-file.json").status_code == 404
+    url = f"/en/cases/{case.pk}/documents/notes/{note.pk}/delete/"
+    assert b.post(url).status_code == 404
+    assert b.post("/en/exports/999999/download/").status_code == 404
+    own = make("cw-own", User.Role.CASEWORKER, team)
+    mine = Browser()
+    FORCE_LOGIN(mine, own)
+    assert mine.get(f"/en/cases/{case.pk}/case-file.json")["Location"].startswith(REAUTH)
+
+
 def test_reauthentication_keeps_next_on_this_site(team: Team) -> None:
     user = make("cw", User.Role.CASEWORKER, team)
     b = log_in(user)

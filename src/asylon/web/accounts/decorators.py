@@ -2,7 +2,12 @@
 proved who they are (password, plus the second factor where enrolled) within the last
 ``ASYLON_REAUTH_SECONDS`` (default 600). Otherwise a GET goes to the re-authentication page
 and comes back to the same URL; a POST (a deletion) goes there with the page it was sent from
-as ``next``, to be repeated. Put it under ``@login_required``."""
+as ``next``, to be repeated. Put it under ``@login_required``.
+
+``@reauthenticated(guard=...)``: the guard (called with the view's arguments) raises
+``Http404`` for an object the user may not see, *before* any re-authentication is asked: a case
+of another team answers 404 as everywhere else, never a redirect that would tell it exists.
+"""
 
 from __future__ import annotations
 
@@ -36,14 +41,22 @@ def reauth_url(next_url: str) -> str:
     return f"{reverse('accounts:reauth')}?{urlencode({'next': next_url})}"
 
 
-def reauthenticated(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if mfa.recently_authenticated(request):
-            return view(request, *args, **kwargs)
-        if request.method in ("GET", "HEAD"):
-            return redirect(reauth_url(request.get_full_path()))
-        messages.info(request, _("Confirm that it is you, then repeat the action."))
-        return redirect(reauth_url(_came_from(request)))
+View = Callable[..., HttpResponseBase]
 
-    return wrapped
+
+def reauthenticated(view: View | None = None, *, guard: Callable[..., object] | None = None) -> Any:
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if guard is not None:
+                guard(request, *args, **kwargs)  # Http404 first: access before re-authentication
+            if mfa.recently_authenticated(request):
+                return view(request, *args, **kwargs)
+            if request.method in ("GET", "HEAD"):
+                return redirect(reauth_url(request.get_full_path()))
+            messages.info(request, _("Confirm that it is you, then repeat the action."))
+            return redirect(reauth_url(_came_from(request)))
+
+        return wrapped
+
+    return decorate(view) if view is not None else decorate

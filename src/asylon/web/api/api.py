@@ -39,7 +39,7 @@ from asylon.web.cases.access import visible_cases
 from asylon.web.cases.assessing import assess_case, compare_case
 from asylon.web.cases.casefile import import_case, to_case_file
 from asylon.web.cases.models import Assessment, Case
-from asylon.web.crypto.blind_index import cases_named
+from asylon.web.crypto.blind_index import cases_named, query_digest
 
 MAX_CASE_FILE_BYTES = 1_000_000
 CASE_FILE_REF = {"$ref": "#/components/schemas/asylon.case.1"}
@@ -222,13 +222,24 @@ def list_cases(
         from ``offset``; ``q`` finds a client by exact name or alias, or by every word of one (in
     any script, letter case and diacritics aside; not by part of a word), ``status`` filters. The
         number of matching cases is in the ``X-Total-Count`` header."""
-    cases = visible_cases(_user(request))
-    if q and q.strip():
+    user = _user(request)
+    cases = visible_cases(user)
+    searched = bool(q and q.strip())
+    if q and searched:
         cases = cases_named(cases, q)  # exact names, through the blind index
     if status:
         cases = cases.filter(status=status)
-    response["X-Total-Count"] = str(cases.count())
-    page = cases.select_related("client").order_by("-created_at", "-id")[offset : offset + limit]
+    total = cases.count()
+    response["X-Total-Count"] = str(total)
+    page = list(
+        cases.select_related("client").order_by("-created_at", "-id")[offset : offset + limit]
+    )
+    # Every page of names read through the API is recorded (a bulk read, up to 500 a page),
+    # a search with its query's keyed digest, never the name.
+    details: dict[str, Any] = {"via": "api", "offset": offset, "returned": len(page)}
+    if q and searched:
+        details["query"] = query_digest(q)
+    record(user, "search_cases" if searched else "list_cases", found=total, **details)
     return [_case_out(c) for c in page]
 
 

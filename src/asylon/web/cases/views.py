@@ -21,7 +21,7 @@ from asylon.web.cases.assessing import assess_case, compare_case
 from asylon.web.cases.casefile import import_case, to_case_file
 from asylon.web.cases.links import missing_link
 from asylon.web.cases.models import Assessment, Case
-from asylon.web.crypto.blind_index import cases_named
+from asylon.web.crypto.blind_index import cases_named, query_digest
 from asylon.web.timeline.alert_cache import cached_alerts
 
 MAX_CASE_FILE_BYTES = 1_000_000
@@ -81,12 +81,15 @@ def _page(cases: QuerySet[Case]) -> list[Case]:
 def _dashboard_context(request: HttpRequest, form: ImportForm) -> dict[str, object]:
     search = SearchForm(request.GET or None)
     cases = visible_cases(request.user)
+    q = ""
     if search.is_valid():
         if q := search.cleaned_data["q"].strip():
             cases = cases_named(cases, q)  # exact names, through the blind index
         if status := search.cleaned_data["status"]:
             cases = cases.filter(status=status)
     total = cases.count()
+    if q:  # who looked for whom: the query's keyed digest, never the name
+        record(request.user, "search_cases", query=query_digest(q), found=total, via="page")
     return {
         "cases": _page(cases),
         "total": total,
@@ -177,7 +180,7 @@ def compare_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@reauthenticated
+@reauthenticated(guard=_case)
 def export_case_file(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
     doc = to_case_file(case)

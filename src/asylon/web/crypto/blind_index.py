@@ -118,6 +118,15 @@ def matching_clients(query: str, ring: Keyring | None = None) -> Any:
     return condition
 
 
+def query_digest(query: str, ring: Keyring | None = None) -> str:
+    """What the audit log keeps of a name search: ``<index key id>:<digest>`` of the normalised
+    query, never the name. Whoever holds the key file can answer "did anyone search for this
+    person?" by computing the digest of the name; the log alone reveals no name."""
+    ring = ring or keyring()
+    kid = ring.index_current
+    return f"{kid}:{digest(ring.index_keys[kid], 'query', ' '.join(words(query)))}"
+
+
 def cases_named(cases: Any, query: str) -> Any:
     """``cases`` (a Case queryset) whose client's name or alias is ``query`` exactly, or holds
     every word of it; none when the query has no word."""

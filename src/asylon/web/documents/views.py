@@ -141,7 +141,7 @@ def add_note(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@reauthenticated
+@reauthenticated(guard=lambda request, pk, note_id: _case(request, pk))
 def delete_note(request: HttpRequest, pk: int, note_id: int) -> HttpResponse:
     case = _case(request, pk)
     note = get_object_or_404(Note, pk=note_id, case=case)

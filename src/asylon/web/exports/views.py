@@ -150,7 +150,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@reauthenticated
+@reauthenticated(guard=lambda request, pk: services.get_request(request.user, pk))
 def download(request: HttpRequest, pk: int) -> HttpResponseBase:
     _people_only(request)
     try:
