@@ -81,6 +81,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_web.py
 	$(PY) benchmarks/bench_names.py
 	$(PY) benchmarks/bench_estimate.py
+	$(PY) benchmarks/bench_linkage.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks

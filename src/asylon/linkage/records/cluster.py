@@ -1,0 +1,172 @@
+"""Which records become one person: clusters built edge by edge under the reviewers' judgements.
+
+Clusters are the connected components of the accepted links, built like Kruskal's algorithm:
+first every reviewer's "same" judgement is applied (a must-link, whatever the model says), then
+the model's links at or above the threshold are added from the most to the least probable
+(ties by record keys, so the result does not depend on the order the model returned them in).
+A link that would put two records a reviewer judged "different" (a cannot-link) into one
+cluster is refused and reported with the judgement that forbids it; links are never added
+transitively past a refusal. Judgements that contradict each other ("same" chains joining a
+"different" pair) are an error for the reviewer to resolve, never silently broken.
+
+A cluster's id is its smallest member key, so the same members get the same id on every run.
+Pure: no model, no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from asylon.linkage.records.result import RefusedLink
+from asylon.linkage.records.types import Cluster, LinkJudgement, MatchEvidence
+
+__all__ = ["ConflictingJudgements", "Edge", "build_clusters"]
+
+
+class ConflictingJudgements(ValueError):
+    """Reviewers' "same" judgements join records another judgement says are different."""
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A candidate link the model scored, with its evidence."""
+
+    left: str
+    right: str
+    probability: float
+    evidence: MatchEvidence
+
+
+class _Components:
+    """Union-find over record keys, with the cannot-link partners of each component."""
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        self.parent: dict[str, str] = {k: k for k in keys}
+        self.forbidden: dict[str, dict[str, tuple[str, str]]] = {}
+
+    def find(self, key: str) -> str:
+        root = key
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[key] != root:
+            self.parent[key], key = root, self.parent[key]
+        return root
+
+    def forbid(self, left: str, right: str) -> None:
+        self.forbidden.setdefault(left, {})[right] = (left, right)
+        self.forbidden.setdefault(right, {})[left] = (left, right)
+
+    def blocker(self, a: str, b: str) -> tuple[str, str] | None:
+        """The judged-different pair that joining the components of ``a`` and ``b`` would join."""
+        ra, rb = self.find(a), self.find(b)
+        small, other = (
+            (ra, rb)
+            if len(self.forbidden.get(ra, {})) <= len(self.forbidden.get(rb, {}))
+            else (rb, ra)
+        )
+        for partner, pair in sorted(self.forbidden.get(small, {}).items()):
+            if self.find(partner) == other:
+                return pair
+        return None
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return
+        keep, gone = (ra, rb) if ra < rb else (rb, ra)
+        self.parent[gone] = keep
+        merged = self.forbidden.pop(gone, {})
+        if merged:
+            self.forbidden.setdefault(keep, {}).update(merged)
+
+
+def _judged_evidence(judgement: LinkJudgement, scored: MatchEvidence | None) -> MatchEvidence:
+    left, right = sorted((judgement.left, judgement.right))
+    if scored is not None:
+        return MatchEvidence(
+            left, right, scored.probability, scored.weight, scored.comparisons, judged=True
+        )
+    return MatchEvidence(left, right, 0.0, 0.0, (), judged=True)
+
+
+def build_clusters(
+    keys: Sequence[str],
+    edges: Iterable[Edge],
+    judgements: Sequence[LinkJudgement] = (),
+    threshold: float = 0.9,
+    judged_evidence: dict[tuple[str, str], MatchEvidence] | None = None,
+) -> tuple[tuple[Cluster, ...], tuple[RefusedLink, ...]]:
+    """Clusters of ``keys`` from the ``edges`` at or above ``threshold`` and the judgements.
+
+    ``judged_evidence`` holds the model's evidence for judged-same pairs it did not link by
+    itself (so a merge by hand still shows what the comparisons said). Returns the clusters,
+    sorted by id, and the refused links, in the order they were refused.
+    """
+    known = set(keys)
+    comps = _Components(sorted(known))
+    scored = {(min(e.left, e.right), max(e.left, e.right)): e for e in edges}
+    for judgement in judgements:
+        for key in (judgement.left, judgement.right):
+            if key not in known:
+                raise KeyError(f"judgement names an unknown record {key!r}")
+    for judgement in judgements:
+        if judgement.decision == "different":
+            comps.forbid(*sorted((judgement.left, judgement.right)))
+    accepted: dict[str, list[MatchEvidence]] = {}
+    same = sorted((tuple(sorted((j.left, j.right))), j) for j in judgements if j.decision == "same")
+    for (left, right), judgement in same:
+        blocked = comps.blocker(left, right)
+        if blocked is not None:
+            raise ConflictingJudgements(
+                f"judging {left} and {right} the same would join {blocked[0]} and "
+                f"{blocked[1]}, which a reviewer judged different; resolve the judgements"
+            )
+        edge = scored.get((left, right))
+        evidence = (judged_evidence or {}).get((left, right))
+        comps.union(left, right)
+        accepted.setdefault(left, []).append(
+            _judged_evidence(judgement, edge.evidence if edge is not None else evidence)
+        )
+    refused: list[RefusedLink] = []
+    ordered = sorted(
+        (e for e in scored.values() if e.probability >= threshold),
+        key=lambda e: (-round(e.probability, 9), min(e.left, e.right), max(e.left, e.right)),
+    )
+    for edge in ordered:
+        left, right = sorted((edge.left, edge.right))
+        if comps.find(left) == comps.find(right):
+            accepted.setdefault(left, []).append(edge.evidence)
+            continue
+        blocked = comps.blocker(left, right)
+        if blocked is not None:
+            refused.append(
+                RefusedLink(
+                    left,
+                    right,
+                    edge.probability,
+                    blocked[0],
+                    blocked[1],
+                    f"the model links {left} and {right} (probability {edge.probability:.3f}) "
+                    f"but that would put {blocked[0]} and {blocked[1]} in one person, and a "
+                    "reviewer judged them different",
+                )
+            )
+            continue
+        comps.union(left, right)
+        accepted.setdefault(left, []).append(edge.evidence)
+    members: dict[str, list[str]] = {}
+    for key in sorted(known):
+        members.setdefault(comps.find(key), []).append(key)
+    evidence_of: dict[str, list[MatchEvidence]] = {}
+    for left, items in accepted.items():
+        evidence_of.setdefault(comps.find(left), []).extend(items)
+    clusters = []
+    for root, keys_in in members.items():
+        unique: dict[tuple[str, str], MatchEvidence] = {}
+        for item in evidence_of.get(root, []):
+            unique.setdefault((item.left, item.right), item)  # a judged edge comes first
+        explained = sorted(unique.values(), key=lambda e: (e.left, e.right))
+        clusters.append(Cluster(keys_in[0], tuple(keys_in), tuple(explained)))
+    clusters.sort(key=lambda c: c.id)
+    return tuple(clusters), tuple(refused)
