@@ -41,6 +41,7 @@ from asylon.web.crypto.rotation import reencrypt_all, usage
 from asylon.web.documents import services as doc_services
 from asylon.web.documents import storage
 from asylon.web.documents.models import Document, Note
+from asylon.web.screening.models import Judgement, ScreeningHit, ScreeningRun
 from asylon.web.timeline.models import TimelineEvent
 
 REPO = Path(__file__).resolve().parents[2]
@@ -147,6 +148,25 @@ def test_every_personal_field_round_trips_and_is_stored_encrypted(world: dict[st
         sha256="0" * 64,
     )
     entry = record(worker, "edit_client", case, before={"full_name": "Nadim K."})
+    run = ScreeningRun.objects.create(case=case, user=worker, threshold=0.8, register_version="t")
+    hit = ScreeningHit.objects.create(
+        run=run,
+        case=case,
+        applicant_key=f"client-{client.pk}",
+        kind="person",
+        register_id="p-1",
+        register_name="Jamil Example",
+        score=0.9,
+        features=[{"name": "name", "applicant": "Nadim Example-Khayyat", "register": "Jamil"}],
+    )
+    judgement = Judgement.objects.create(
+        applicant_key=f"client-{client.pk}",
+        register_id="p-1",
+        case=case,
+        decision="no_match",
+        reason="Nadim was in Moscow then",
+        user=worker,
+    )
 
     again = Client.objects.get(pk=client.pk)
     assert again.full_name == "Nadim Example-Khayyat"
@@ -174,9 +194,14 @@ def test_every_personal_field_round_trips_and_is_stored_encrypted(world: dict[st
     stored += [raw("documents_note", "text", note.pk)]
     stored += [raw("documents_document", c, doc.pk) for c in ("title", "original_name")]
     stored += [raw("audit_auditentry", "details", entry.pk)]
+    h = ScreeningHit.objects.get(pk=hit.pk)
+    assert h.register_name == "Jamil Example" and h.features[0]["applicant"].startswith("Nadim")
+    assert Judgement.objects.get(pk=judgement.pk).reason == "Nadim was in Moscow then"
+    stored += [raw("screening_screeninghit", c, hit.pk) for c in ("features", "register_name")]
+    stored += [raw("screening_judgement", "reason", judgement.pk)]
     for value in stored:
         assert isinstance(value, str) and value.startswith("enc:v1:"), value
-        assert "Nadim" not in value and "Sheremetyevo" not in value
+        assert "Nadim" not in value and "Sheremetyevo" not in value and "Jamil" not in value
     # a fresh nonce each time: the same name twice gives two ciphertexts
     twin = Client.objects.create(full_name="Nadim Example-Khayyat", team=world["team"])
     assert raw("cases_client", "full_name", twin.pk) != stored[0]

@@ -4,6 +4,9 @@ Privacy (issue 5): nothing here copies applicant data. A hit names the case and 
 by key (``client-<pk>``: the case's client or a linked family member, whose data the case
 already holds), the register record it points to, the score and the explained features. The
 register itself never learns of the applicant.
+
+Encrypted at rest (issue 7): the features (they quote the applicant's names, birth date and
+places beside the register's), the register name the hit shows and the reviewer's reason.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from asylon.web.cases.models import Case
+from asylon.web.crypto.fields import EncryptedJSONField, EncryptedTextField
 
 
 class ScreeningRun(models.Model):
@@ -50,9 +54,9 @@ class ScreeningHit(models.Model):
     relation = models.CharField(max_length=20, blank=True, default="")  # "" = the applicant
     kind = models.CharField(max_length=10, choices=Kind.choices)
     register_id = models.CharField(max_length=128)
-    register_name = models.CharField(max_length=300)
+    register_name = EncryptedTextField(max_length=300)
     score = models.FloatField()
-    features = models.JSONField(default=list)
+    features = EncryptedJSONField(default=list)
     allegation_ids = models.JSONField(default=list)
 
     class Meta:
@@ -74,7 +78,7 @@ class Judgement(models.Model):
     register_id = models.CharField(max_length=128)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="screening_judgements")
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
-    reason = models.TextField(_("reason"))
+    reason = EncryptedTextField(_("reason"))
     user: models.ForeignKey[Any, Any] = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
