@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from asylon.names.compare import NameComparer, compare_names, default_comparer
+from asylon.names.data import default_lexicon
 
 CASES: dict[str, list[list[Any]]] = yaml.safe_load(
     (Path(__file__).with_name("cases.yaml")).read_text(encoding="utf-8")
@@ -125,3 +126,15 @@ def test_decisive_readings_stay_different_names(left: str, right: str) -> None:
     match = compare_names(left, right)
     assert match.score == 0.0
     assert {m.rule for m in match.rejected} == {"different names"}
+
+
+def test_a_comparison_does_not_depend_on_what_was_compared_before() -> None:
+    """Mhd and Muhammad share a comparison key; the token cache once answered "Mhd ~ Muhammad"
+    with the cached "Muhammad ~ Muhammad" (same spelling, 1.0) when that came first."""
+    fresh = NameComparer(default_lexicon())
+    expected = fresh.names("Mhd", "Muhammad")
+    warmed = NameComparer(default_lexicon())
+    warmed.names("Muhammad Ali", "Muhammad Ali")
+    again = warmed.names("Mhd", "Muhammad")
+    assert [m.rule for m in again.matches] == [m.rule for m in expected.matches] == ["abbreviation"]
+    assert again.score == expected.score < 1.0

@@ -32,7 +32,7 @@ from rapidfuzz.distance import Levenshtein
 
 from asylon.names.align import skeleton_similarity
 from asylon.names.normalise import fold_cyrillic, fold_latin
-from asylon.names.parse import NameToken, ParsedName, parse_name
+from asylon.names.parse import Ident, NameToken, ParsedName, parse_name
 from asylon.names.skeleton import coarse_keys
 from asylon.names.variants import Lexicon
 
@@ -139,9 +139,7 @@ class NameComparer:
     """Compares names with one lexicon, caching token comparisons (names repeat)."""
 
     lexicon: Lexicon | None = None
-    _cache: dict[tuple[tuple[str, str, bool], tuple[str, str, bool]], TokenMatch] = field(
-        default_factory=dict, repr=False
-    )
+    _cache: dict[tuple[Ident, Ident], TokenMatch] = field(default_factory=dict, repr=False)
 
     def parse(self, text: str) -> ParsedName:
         known = self.lexicon.knows if self.lexicon is not None else None

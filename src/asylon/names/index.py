@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from asylon.names.parse import NameToken, ParsedName
+from asylon.names.parse import Ident, NameToken, ParsedName
 from asylon.names.skeleton import coarse_keys
 from asylon.names.variants import Lexicon, lookup_form
 
@@ -42,8 +42,6 @@ _MIN_CAP = 256
 _MAX_TIED = 128  # at most this many tied entries are ordered by skeleton likeness
 #: how much a shared fine key (the same Arabic reading) adds to a shared token's rarity weight
 FINE_BONUS = 0.5
-
-Ident = tuple[str, str, bool]
 
 
 def token_keys(token: NameToken, lexicon: Lexicon | None = None) -> frozenset[str]:

@@ -301,6 +301,10 @@ _AR_DIN = re.compile(r"^(?P<base>.{2,}?)الدين$")
 _AR_ALLAH = re.compile(r"^(?P<base>.{2,}?)الله$")
 
 
+#: what a token comparison depends on (:attr:`NameToken.ident`)
+Ident = tuple[str, str, bool, bool]
+
+
 @dataclass(frozen=True, slots=True)
 class NameToken:
     """One element of a name: a word, a compound (``head`` + ``base``) or an initial."""
@@ -319,12 +323,14 @@ class NameToken:
         """The comparison key: equal keys are the same spelling of the same element."""
         return f"{self.head}+{self.base}" if self.head else self.base
 
-    #: key, script and initial-ness: what a token comparison depends on
-    ident: tuple[str, str, bool] = field(init=False, repr=False, compare=False)
+    #: key, script, initial-ness and abbreviation: what a token comparison depends on (an
+    #: abbreviation's explanation differs from the full spelling's: Mhd and Muhammad share a key)
+    ident: Ident = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         key = f"{self.head}+{self.base}" if self.head else self.base
-        object.__setattr__(self, "ident", (key, self.script, self.role == "initial"))
+        ident = (key, self.script, self.role == "initial", self.abbreviation is not None)
+        object.__setattr__(self, "ident", ident)
 
     @property
     def is_initial(self) -> bool:
