@@ -309,3 +309,9 @@ def test_evidence_place_errors(
     no_date = client.get("/api/evidence/indicators", {"place": "SY02", "from": "2016-13-01"})
     fields = {e["field"] for e in no_date.json()["errors"]}
     assert no_date.status_code == 422 and {"from", "to"} <= fields
+
+
+def test_an_offset_beyond_the_limit_is_a_422_not_a_500(people: dict[str, User]) -> None:
+    api = api_for(people["a"])
+    assert api.get("/api/cases", {"offset": 10**30}).status_code == 422
+    assert api.get("/api/cases", {"offset": 10**9}).json() == []
