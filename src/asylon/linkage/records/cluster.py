@@ -9,6 +9,17 @@ cluster is refused and reported with the judgement that forbids it; links are ne
 transitively past a refusal. Judgements that contradict each other ("same" chains joining a
 "different" pair) are an error for the reviewer to resolve, never silently broken.
 
+Chaining is held back by **cohesion** (average linkage): two components are joined by a link
+only if the mean match probability over *all* pairs across them (a pair the model did not
+score counts as 0) is at least ``cohesion``. Without it, single links chain: A-B and B-C at
+0.6 join A and C though the model gives A-C 0.01, and at a threshold of 0.5 half the merged
+pairs were false (pairwise precision 0.54-0.71 on generated lists); a high threshold instead
+(0.9) stops chaining by splitting true persons (recall 0.86-0.89: 8-9% too many persons).
+With a threshold of 0.5 — link when the model says a pair is more likely one person than two,
+the decision that neither inflates nor deflates a count — and cohesion 0.5, generated lists of
+1,000 people came out within 0-2% of the true number of persons (precision 0.97-0.99, recall
+0.95-0.98; seeds 5, 11 and 42, the last never used in development).
+
 A cluster's id is its smallest member key, so the same members get the same id on every run.
 Pure: no model, no I/O.
 """
@@ -43,6 +54,7 @@ class _Components:
 
     def __init__(self, keys: Iterable[str]) -> None:
         self.parent: dict[str, str] = {k: k for k in keys}
+        self.members: dict[str, list[str]] = {k: [k] for k in self.parent}
         self.forbidden: dict[str, dict[str, tuple[str, str]]] = {}
 
     def find(self, key: str) -> str:
@@ -76,9 +88,25 @@ class _Components:
             return
         keep, gone = (ra, rb) if ra < rb else (rb, ra)
         self.parent[gone] = keep
+        self.members[keep] += self.members.pop(gone)
         merged = self.forbidden.pop(gone, {})
         if merged:
             self.forbidden.setdefault(keep, {}).update(merged)
+
+
+def _cohesion(comps: _Components, a: str, b: str, scored: dict[tuple[str, str], Edge]) -> float:
+    """The mean match probability over every pair across the components of ``a`` and ``b``."""
+    left, right = comps.members[comps.find(a)], comps.members[comps.find(b)]
+    if len(left) == len(right) == 1:
+        edge = scored.get((min(a, b), max(a, b)))
+        return edge.probability if edge is not None else 0.0
+    total = 0.0
+    for x in left:
+        for y in right:
+            edge = scored.get((x, y) if x < y else (y, x))
+            if edge is not None:
+                total += edge.probability
+    return total / (len(left) * len(right))
 
 
 def _judged_evidence(judgement: LinkJudgement, scored: MatchEvidence | None) -> MatchEvidence:
@@ -96,8 +124,13 @@ def build_clusters(
     judgements: Sequence[LinkJudgement] = (),
     threshold: float = 0.9,
     judged_evidence: dict[tuple[str, str], MatchEvidence] | None = None,
+    cohesion: float = 0.5,
 ) -> tuple[tuple[Cluster, ...], tuple[RefusedLink, ...]]:
     """Clusters of ``keys`` from the ``edges`` at or above ``threshold`` and the judgements.
+
+    ``edges`` may include pairs below the threshold: they are never links, but they count in
+    the cohesion of two components (the mean probability of the pairs across them, which must
+    reach ``cohesion`` for a link to join them; 0 turns the test off).
 
     ``judged_evidence`` holds the model's evidence for judged-same pairs it did not link by
     itself (so a merge by hand still shows what the comparisons said). Returns the clusters,
@@ -153,6 +186,8 @@ def build_clusters(
                 )
             )
             continue
+        if cohesion > 0 and _cohesion(comps, left, right, scored) < cohesion:
+            continue  # the two groups as a whole are not one person: no chaining through here
         comps.union(left, right)
         accepted.setdefault(left, []).append(edge.evidence)
     members: dict[str, list[str]] = {}

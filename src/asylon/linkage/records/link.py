@@ -25,6 +25,13 @@ __all__ = ["link", "link_frame"]
 
 #: below this many records there is nothing to train a model on
 MIN_RECORDS = 2
+#: pairs the model gives less than this count as 0 in the cohesion test (not fetched at all)
+COHESION_FLOOR = 0.01
+#: victim lists: link a pair when the model finds it more likely one person than two, the
+#: decision that neither inflates nor deflates a count; chaining is held back by cohesion
+#: (:mod:`asylon.linkage.records.cluster`)
+VICTIMS_THRESHOLD = 0.5
+COHESION = 0.5
 
 
 def link_frame(
@@ -34,6 +41,7 @@ def link_frame(
     *,
     threshold: float = 0.9,
     seed: int = 0,
+    cohesion: float = COHESION,
 ) -> LinkResult:
     """Link the rows of a prepared table (a ``unique_id`` column and the configuration's columns).
 
@@ -54,12 +62,13 @@ def link_frame(
     prediction = train_and_predict(
         frame,
         config,
-        threshold=threshold,
+        # the pairs below the threshold too (down to a floor): they weigh in the cohesion test
+        threshold=min(threshold, COHESION_FLOOR) if cohesion > 0 else threshold,
         seed=seed,
         judged_pairs=[(j.left, j.right) for j in judgements if j.decision == "same"],
     )
     clusters, refused = build_clusters(
-        keys, prediction.edges, judgements, threshold, prediction.judged_evidence
+        keys, prediction.edges, judgements, threshold, prediction.judged_evidence, cohesion
     )
     return LinkResult(clusters, prediction.parameters, refused, threshold)
 
@@ -68,15 +77,23 @@ def link(
     records: Sequence[VictimRecord],
     judgements: Sequence[LinkJudgement] = (),
     *,
-    threshold: float = 0.9,
+    threshold: float = VICTIMS_THRESHOLD,
     seed: int = 0,
     config: LinkageConfig = VICTIMS,
+    cohesion: float = COHESION,
 ) -> LinkResult:
     """Link victim records from any number of sources into persons.
 
     Within and across sources, trained without labels, clustered at ``threshold`` (a pair's
-    match probability); the reviewers' ``judgements`` are respected on every run. Deterministic
+    match probability) with groups joined only when ``cohesion`` holds; the reviewers' ``judgements`` are respected on every run. Deterministic
     for a given ``seed``. See :mod:`asylon.linkage.records.model` for how the same model runs on
     Spark for lists too large for one machine.
     """
-    return link_frame(victim_frame(records), config, judgements, threshold=threshold, seed=seed)
+    return link_frame(
+        victim_frame(records),
+        config,
+        judgements,
+        threshold=threshold,
+        seed=seed,
+        cohesion=cohesion,
+    )
