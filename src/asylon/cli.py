@@ -302,6 +302,7 @@ def _register() -> None:
     from asylon.web.crypto.commands import keys_group
     from asylon.web.register.commands import register_group
     from asylon.web.screening.commands import screen_cmd
+    from asylon.web.victims.commands import victims_group
 
     main.add_command(audit_group)
     main.add_command(backup_group)
@@ -312,6 +313,7 @@ def _register() -> None:
     main.add_command(restore_cmd)
     main.add_command(screen_cmd)
     main.add_command(report_group)
+    main.add_command(victims_group)
 
 
 _register()

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "asylon.web.screening",
     "asylon.web.stats",
     "asylon.web.exports",
+    "asylon.web.victims",
 ]
 
 MIDDLEWARE = [

@@ -20,5 +20,6 @@ urlpatterns += i18n_patterns(
     path("screening/", include("asylon.web.screening.urls")),
     path("stats/", include("asylon.web.stats.urls")),
     path("exports/", include("asylon.web.exports.urls")),
+    path("victims/", include("asylon.web.victims.urls")),
     path("", include("asylon.web.cases.urls")),
 )

@@ -38,6 +38,7 @@ from asylon.web.register.evidence import ingest_evidence
 from asylon.web.register.transfer import load_starter
 from asylon.web.screening.models import ScreeningHit, ScreeningRun
 from asylon.web.timeline.models import TimelineEvent
+from tests.web.victims.world import victim_person
 
 MOSCOW = "Moscow legal aid"
 BERLIN = "Berlin counselling"
@@ -64,6 +65,7 @@ class World:
     documents_dir: Path
     key: WebAuthnCredential
     export: Any = None  # team A's caseworker's bulk-export request (pending approval)
+    victim_person: Any = None  # a person of a victim-list linkage run (register staff only)
     names: list[str] = field(default_factory=list)  # every demo client's name and alias
 
     def browser(self, who: str | None, **kwargs: Any) -> Browser:
@@ -163,6 +165,7 @@ def _build(documents_dir: Path) -> World:
         documents_dir=documents_dir,
         key=key,
         export=export,
+        victim_person=victim_person(),
         names=[n for n in names if n],
     )
 

@@ -242,7 +242,7 @@ def rotate_index_cmd(batch: int, wait: float) -> None:
     time.sleep(wait)
     n = reindex_all(batch)
     click.echo(
-        f"{n} clients re-indexed: retire the old key with `asylon keys retire {old.index_current}`"
+        f"{n} names re-indexed (clients and victim records): retire the old key with `asylon keys retire {old.index_current}`"
     )
 
 

@@ -100,9 +100,13 @@ def index_keys_in_use() -> dict[str, int]:
     from django.db.models import Count
 
     from asylon.web.cases.models import ClientNameKey
+    from asylon.web.victims.models import VictimNameKey
 
-    rows = ClientNameKey.objects.values("kid").annotate(n=Count("id")).order_by("kid")
-    return {r["kid"]: r["n"] for r in rows}
+    used: dict[str, int] = {}
+    for model in (ClientNameKey, VictimNameKey):  # every blind index of names
+        for r in model.objects.values("kid").annotate(n=Count("id")).order_by("kid"):
+            used[r["kid"]] = used.get(r["kid"], 0) + r["n"]
+    return dict(sorted(used.items()))
 
 
 @dataclass
@@ -179,7 +183,8 @@ def reencrypt_all(
 
 
 def reindex_all(batch: int = BATCH) -> int:
-    """Every client's blind index under the current index key; returns the clients redone."""
+    """Every client's and every victim record's blind index under the current index key;
+    returns how many were redone."""
     from asylon.web.cases.models import Client, ClientNameKey
     from asylon.web.crypto.blind_index import reindex
 
@@ -199,10 +204,13 @@ def reindex_all(batch: int = BATCH) -> int:
             for client in clients:
                 reindex(client, ring)
         if not clients:
-            return done
+            break
         done += len(clients)
         after = clients[-1].pk
         checkpoint("keys-reindex")
+    from asylon.web.victims.names import reindex_all_records
+
+    return done + reindex_all_records(batch)  # victim lists' names: the same index keys
 
 
 def check_all() -> tuple[int, list[str]]:
