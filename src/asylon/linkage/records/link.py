@@ -41,12 +41,15 @@ def link_frame(
     *,
     threshold: float = 0.9,
     seed: int = 0,
-    cohesion: float = COHESION,
+    cohesion: float = 0.0,
 ) -> LinkResult:
     """Link the rows of a prepared table (a ``unique_id`` column and the configuration's columns).
 
     Every row ends in exactly one cluster; "same" judgements are always merged and "different"
-    ones never (:func:`~asylon.linkage.records.cluster.build_clusters`).
+    ones never (:func:`~asylon.linkage.records.cluster.build_clusters`). ``cohesion`` (off by
+    default: single links at a high threshold, as for registers like FEBRL, where duplicates
+    come in groups of up to ten and blocking leaves many of their pairs unscored, which the
+    cohesion test counts as 0) goes with a threshold of 0.5, as :func:`link` uses it.
     """
     if seed < 0:
         raise ValueError(f"seed must be 0 or more, not {seed}")
