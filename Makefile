@@ -62,6 +62,7 @@ demo: $(STAMP) $(MO)
 	$(VENV)/bin/asylon manage migrate --noinput
 	$(VENV)/bin/asylon manage load_demo
 	$(VENV)/bin/asylon register load-starter
+	$(VENV)/bin/asylon victims load-demo
 	$(VENV)/bin/asylon report asylum-practice --asylum-country RU,DE --origin SY --from 2011 --to 2025 \
 	  --format pdf --output var/reports/ru-vs-de.pdf
 	$(VENV)/bin/asylon report asylum-practice --asylum-country RU,DE --origin SY --from 2011 --to 2025 \

@@ -148,3 +148,25 @@ def test_the_command_line_link(imported: int) -> None:
     assert result.exit_code == 2
     result = runner.invoke(victims_group, ["counts", "--by", "year"])
     assert result.exit_code == 0 and f"{run.n_persons} persons" in result.output
+
+
+def test_the_demo_lists_load_once(users: dict[str, Any]) -> None:
+    """`make demo` runs `asylon victims load-demo`: generated, fictional lists, imported with
+    mappings, linked and estimated; a second run leaves what is stored alone."""
+    from click.testing import CliRunner
+
+    from asylon.web.victims.commands import victims_group
+    from asylon.web.victims.models import VictimSource
+
+    runner = CliRunner()
+    result = runner.invoke(victims_group, ["load-demo", "--people", "120", "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    sources = list(VictimSource.objects.order_by("name"))
+    assert len(sources) == 3 and all("fictional" in s.description for s in sources)
+    run = linking.latest_run()
+    assert run is not None and 0 < run.n_persons <= run.n_records
+    assert run.n_records == VictimRecord.objects.count()
+    assert "estimate" in result.output and run.estimate is not None
+    again = runner.invoke(victims_group, ["load-demo"])
+    assert again.exit_code == 0 and "stored already" in again.output
+    assert VictimSource.objects.count() == 3 and linking.latest_run() == run

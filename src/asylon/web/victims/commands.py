@@ -99,6 +99,30 @@ def link_cmd(threshold: float | None, seed: int, estimate: bool, username: str |
         click.echo(_estimate_line(doc))
 
 
+@victims_group.command("load-demo")
+@click.option("--people", default=600, show_default=True, type=click.IntRange(10, 100_000),
+              help="People in the generated population (some on no list).")  # fmt: skip
+@click.option("--sources", default=3, show_default=True, type=click.IntRange(2, 5))
+@click.option("--seed", default=2016, show_default=True, type=int)
+def load_demo_cmd(people: int, sources: int, seed: int) -> None:
+    """Generated, fictional victim lists for the demo, imported and linked (once: nothing
+    happens when a victim list is stored already)."""
+    _django()
+    from asylon.web.victims.counts import estimate_for
+    from asylon.web.victims.demo import load_demo
+    from asylon.web.victims.linking import run_linkage
+
+    reports = load_demo(people, sources, seed)
+    if not reports:
+        click.echo("victim lists are stored already: the demo lists were not loaded")
+        return
+    for report in reports:
+        click.echo(f"imported the generated list {report.source}: {report}")
+    run = run_linkage(None, seed=0)
+    click.echo(f"linkage run {run.pk}: {run.n_records} records, {run.n_persons} persons")
+    click.echo(_estimate_line(estimate_for(run)))
+
+
 def _estimate_line(doc: dict[str, Any]) -> str:
     if not doc.get("identified"):
         reasons = "; ".join(doc.get("reasons") or []) or "not identified"
