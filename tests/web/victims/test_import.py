@@ -221,6 +221,7 @@ def test_reindex_after_an_index_key_rotation(monkeypatch: pytest.MonkeyPatch) ->
         ring, index_keys={**ring.index_keys, "new-index": b"\x01" * 32}, index_current="new-index"
     )
     monkeypatch.setattr("asylon.web.victims.names.keyring", lambda: new_ring)
+    monkeypatch.setattr("asylon.web.crypto.blind_index.keyring", lambda: new_ring)  # search
     assert reindex_all_records() == 2
     assert {k.kid for k in VictimNameKey.objects.all()} == {"new-index"} != old
     assert reindex_all_records() == 0

@@ -90,12 +90,14 @@ def reindex(client: Any, ring: Keyring | None = None) -> None:
     )
 
 
-def matching_clients(query: str, ring: Keyring | None = None) -> Any:
-    """A Q over clients' ``pk`` (``Q(pk__in=...)``; None if the query has no word): the
-    clients whose name or an alias is exactly the query, or holds every word of it."""
-    from django.db.models import Count, Q
+def matching(keys: Any, owner: str, query: str, ring: Keyring | None = None) -> Any:
+    """A Q over the owners' ``pk`` (``Q(pk__in=...)``; None if the query has no word): the
+    owners whose name (or an alias) is exactly the query, or holds every word of it.
 
-    from asylon.web.cases.models import ClientNameKey
+    ``keys`` is a digest table (``kid``, ``digest`` and the ``owner`` column: ClientNameKey
+    with ``client_id``, the victim lists' VictimNameKey with ``record_id``); every index key
+    still in the key file is searched, so a search works during a rotation."""
+    from django.db.models import Count, Q
 
     ws = words(query)
     if not ws:
@@ -107,15 +109,23 @@ def matching_clients(query: str, ring: Keyring | None = None) -> Any:
         whole = digest(key, "name", " ".join(ws))
         wanted = {digest(key, "token", t) for t in toks}
         every_word = (
-            ClientNameKey.objects.filter(kid=kid, digest__in=wanted)
-            .values("client_id")
+            keys.objects.filter(kid=kid, digest__in=wanted)
+            .values(owner)
             .annotate(n=Count("digest", distinct=True))
             .filter(n=len(wanted))
-            .values("client_id")
+            .values(owner)
         )
-        exact = ClientNameKey.objects.filter(kid=kid, digest=whole).values("client_id")
+        exact = keys.objects.filter(kid=kid, digest=whole).values(owner)
         condition |= Q(pk__in=exact) | Q(pk__in=every_word)
     return condition
+
+
+def matching_clients(query: str, ring: Keyring | None = None) -> Any:
+    """The clients whose name or an alias is the query or holds every word of it
+    (:func:`matching`)."""
+    from asylon.web.cases.models import ClientNameKey
+
+    return matching(ClientNameKey, "client_id", query, ring)
 
 
 def query_digest(query: str, ring: Keyring | None = None) -> str:

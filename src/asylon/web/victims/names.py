@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
-from asylon.web.crypto.blind_index import _tokens, digest, name_digests, words
+from asylon.web.crypto.blind_index import matching, name_digests
 from asylon.web.crypto.keys import Keyring, keyring
 from asylon.web.victims.models import VictimNameKey, VictimRecord
 
@@ -35,25 +35,8 @@ def reindex_records(records: Iterable[VictimRecord], ring: Keyring | None = None
 def matching_records(query: str, ring: Keyring | None = None) -> Q | None:
     """A Q over records' ``pk``: the records whose name is exactly the query or holds every
     word of it (in any script the normaliser folds); None when the query has no word."""
-    ws = words(query)
-    if not ws:
-        return None
-    ring = ring or keyring()
-    toks = _tokens(ws)
-    condition = Q(pk__in=[])
-    for kid, key in ring.index_keys.items():
-        whole = digest(key, "name", " ".join(ws))
-        wanted = {digest(key, "token", t) for t in toks}
-        every_word = (
-            VictimNameKey.objects.filter(kid=kid, digest__in=wanted)
-            .values("record_id")
-            .annotate(n=Count("digest", distinct=True))
-            .filter(n=len(wanted))
-            .values("record_id")
-        )
-        exact = VictimNameKey.objects.filter(kid=kid, digest=whole).values("record_id")
-        condition |= Q(pk__in=exact) | Q(pk__in=every_word)
-    return condition
+    result: Q | None = matching(VictimNameKey, "record_id", query, ring)
+    return result
 
 
 def records_named(query: str) -> Any:
