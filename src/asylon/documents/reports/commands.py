@@ -26,6 +26,7 @@ import click
 from asylon.documents.errors import DocumentError
 from asylon.documents.i18n import LANGUAGES
 from asylon.documents.reports.rendering import render, translator
+from asylon.web.commandline import setup_django
 
 EXIT_INVALID = 2
 FORMATS = ("html", "pdf", "json")
@@ -173,13 +174,6 @@ def asylum_practice_cmd(
     write(data, output)
 
 
-def _django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "asylon.web.settings")
-    import django
-
-    django.setup()
-
-
 @report_group.command("caseload")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True)
 @click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True)
@@ -193,7 +187,7 @@ def _django() -> None:
 @click.option("--team", default=None, help="One team's cases (default: the whole organisation).")
 def caseload_cmd(fmt: str, lang: str, output: Path | None, team: str | None) -> None:
     """The organisation's own figures from the case database, disclosure-controlled."""
-    _django()
+    setup_django()
     from django.utils import translation
 
     from asylon.documents.reports import caseload_report

@@ -10,20 +10,14 @@ hashes only: no details, no names. Django is set up only when a command runs.
 from __future__ import annotations
 
 import json
-import os
 import sys
 
 import click
 
+from asylon.web.commandline import setup_django
+
 EXIT_PROBLEM = 1
 EXIT_INVALID = 2
-
-
-def _django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "asylon.web.settings")
-    import django
-
-    django.setup()
 
 
 @click.group("audit")
@@ -51,7 +45,7 @@ def verify_cmd(anchors: tuple[str, ...], fmt: str) -> None:
     except ValueError as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(EXIT_INVALID)
-    _django()
+    setup_django()
     from asylon.web.audit.services import verify
 
     report = verify(parsed)
@@ -86,7 +80,7 @@ def verify_cmd(anchors: tuple[str, ...], fmt: str) -> None:
 )
 def tail_cmd(count: int, fmt: str) -> None:
     """The last entries, oldest first: sequence, id, time, user id, action, object, hash."""
-    _django()
+    setup_django()
     from asylon.web.audit.services import tail
 
     rows = tail(count)

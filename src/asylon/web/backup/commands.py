@@ -11,7 +11,6 @@ nothing runs. Failures print ``error: ...`` on standard error and exit with stat
 from __future__ import annotations
 
 import json
-import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,17 +19,11 @@ from typing import Any
 import click
 
 from asylon.web.backup.errors import BackupError
+from asylon.web.commandline import setup_django
 
 EXIT_FAILED = 1
 _KEY_HELP = "The 32-byte backup key (default: $ASYLON_BACKUP_KEY_FILE)."
 _FORMAT = click.Choice(["text", "json"])
-
-
-def _django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "asylon.web.settings")
-    import django
-
-    django.setup()
 
 
 def _fail(err: Exception) -> None:
@@ -101,7 +94,7 @@ def backup_group(ctx: click.Context, output: Path | None, key_file: Path | None,
 
     try:
         key = load_key(key_file)
-        _django()
+        setup_django()
         from asylon.paths import var_dir
         from asylon.web.backup.archive import create_backup
         from asylon.web.backup.database import Database
@@ -186,7 +179,7 @@ def restore_cmd(file: Path, key_file: Path | None, force: bool, fmt: str) -> Non
 
     try:
         key = load_key(key_file)
-        _django()
+        setup_django()
         from asylon.paths import var_dir
         from asylon.web.backup.archive import restore_backup
         from asylon.web.backup.database import SQLITE, Database

@@ -20,24 +20,18 @@ Nothing here prints a key or a decrypted value.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from typing import TYPE_CHECKING
 
 import click
 
+from asylon.web.commandline import setup_django
+
 if TYPE_CHECKING:
     from asylon.web.crypto.keys import Keyring
 
 EXIT_PROBLEM = 1
-
-
-def _django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "asylon.web.settings")
-    import django
-
-    django.setup()
 
 
 def _fail(message: str) -> None:
@@ -53,7 +47,7 @@ def keys_group() -> None:
 @keys_group.command("init")
 def init_cmd() -> None:
     """Create the data key file (mode 0600) if it does not exist."""
-    _django()
+    setup_django()
     from asylon.web.crypto.fields import refuse_new_key_over_ciphertext
     from asylon.web.crypto.keys import KeyProblem, configured_path, init_key_file
 
@@ -84,7 +78,7 @@ def _ring() -> Keyring:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def status_cmd(fmt: str) -> None:
     """Key ids, and what is encrypted or indexed under each."""
-    _django()
+    setup_django()
     from asylon.web.crypto.rotation import files_by_key, index_keys_in_use, usage
 
     ring = _ring()
@@ -154,7 +148,7 @@ def _reencrypt(batch: int) -> None:
 )
 def rotate_cmd(batch: int, wait: float) -> None:
     """Add a new data key, make it current, re-encrypt everything under it."""
-    _django()
+    setup_django()
     from asylon.web.crypto.keys import KeyProblem, add_key
 
     old = _ring()
@@ -172,7 +166,7 @@ def rotate_cmd(batch: int, wait: float) -> None:
 @click.option("--batch", type=click.IntRange(min=1), default=500, show_default=True)
 def reencrypt_cmd(batch: int) -> None:
     """Re-encrypt what is not under the current key (resumes a killed rotation)."""
-    _django()
+    setup_django()
     _ring()
     _reencrypt(batch)
 
@@ -180,7 +174,7 @@ def reencrypt_cmd(batch: int) -> None:
 @keys_group.command("encrypt-documents")
 def encrypt_documents_cmd() -> None:
     """Encrypt the stored files written before encryption at rest (and those under old keys)."""
-    _django()
+    setup_django()
     _ring()
     from asylon.web.documents import storage
 
@@ -201,7 +195,7 @@ def encrypt_documents_cmd() -> None:
 @click.argument("kid")
 def retire_cmd(kid: str) -> None:
     """Remove key KID from the key file, once nothing is encrypted or indexed under it."""
-    _django()
+    setup_django()
     from asylon.web.crypto.keys import KeyProblem, remove_key
     from asylon.web.crypto.rotation import files_by_key, index_keys_in_use, usage
 
@@ -229,7 +223,7 @@ def retire_cmd(kid: str) -> None:
 @click.option("--wait", type=click.FloatRange(min=0), default=2.0, show_default=True)
 def rotate_index_cmd(batch: int, wait: float) -> None:
     """Add a blind-index key, make it current, recompute every client's name digests."""
-    _django()
+    setup_django()
     from asylon.web.crypto.keys import KeyProblem, add_key
     from asylon.web.crypto.rotation import reindex_all
 
@@ -249,7 +243,7 @@ def rotate_index_cmd(batch: int, wait: float) -> None:
 @keys_group.command("check")
 def check_cmd() -> None:
     """Decrypt every encrypted value and check every stored file."""
-    _django()
+    setup_django()
     _ring()
     from asylon.web.crypto.rotation import check_all
 

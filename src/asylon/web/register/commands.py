@@ -7,34 +7,15 @@ a command runs, so the ``asylon`` command starts fast.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
+from asylon.web.commandline import setup_django, user_named
+
 EXIT_INVALID = 2
 EXIT_MISMATCH = 1
-
-
-def _django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "asylon.web.settings")
-    import django
-
-    django.setup()
-
-
-def _user(username: str | None) -> Any:
-    if username is None:
-        return None
-    from asylon.web.accounts.models import User
-
-    try:
-        return User.objects.get(username=username)
-    except User.DoesNotExist:
-        click.echo(f"error: no user {username!r}", err=True)
-        sys.exit(EXIT_INVALID)
 
 
 @click.group("register")
@@ -54,14 +35,14 @@ def import_cmd(
     file: Path, fmt: str | None, mapping: Path | None, username: str | None, reason: str | None
 ) -> None:
     """Import records from FtM JSON lines or CSV; all or nothing."""
-    _django()
+    setup_django()
     from django.core.exceptions import PermissionDenied
 
     from asylon.web.register.transfer import ImportFailed, import_csv, import_ftm, read_mapping
 
     fmt = fmt or ("csv" if file.suffix.lower() == ".csv" else "ftm")
     why = reason or f"import of {file.name}"
-    user = _user(username)
+    user = user_named(username)
     try:
         if fmt == "csv":
             if mapping is None:
@@ -101,7 +82,7 @@ def add_evidence_cmd(
     username: str | None,
 ) -> None:
     """Take a file in as an evidence item: SHA-256 at ingest, a draft record, custody 'received'."""
-    _django()
+    setup_django()
     import uuid
 
     from asylon.register.register import RecordError
@@ -109,7 +90,7 @@ def add_evidence_cmd(
     from asylon.web.register.evidence import ingest_evidence
     from asylon.web.register.evidence_views import UNKNOWN_TYPE
 
-    user = _user(username)
+    user = user_named(username)
     with file.open("rb") as fh:
         media_type = sniff(fh) or UNKNOWN_TYPE
         try:
@@ -139,7 +120,7 @@ def add_evidence_cmd(
               help="Write to this file (default: standard output).")  # fmt: skip
 def export_cmd(fmt: str, output: Path | None) -> None:
     """Export the whole register as FollowTheMoney JSON lines."""
-    _django()
+    setup_django()
     from asylon.web.audit.services import record
     from asylon.web.register.transfer import export_ftm
 
@@ -159,7 +140,7 @@ def export_cmd(fmt: str, output: Path | None) -> None:
 @register_group.command("verify")
 def verify_cmd() -> None:
     """Re-hash every record version, evidence file and custody log; name each mismatch."""
-    _django()
+    setup_django()
     from asylon.web.register.integrity import verify_register
 
     report = verify_register()
@@ -179,11 +160,11 @@ def verify_cmd() -> None:
 @click.option("--user", "username", default=None, help="Record the revisions as this user.")
 def load_starter_cmd(username: str | None) -> None:
     """Load the starter register of public allegations (data/register); idempotent."""
-    _django()
+    setup_django()
     from asylon.web.register.transfer import ImportFailed, load_starter
 
     try:
-        report = load_starter(_user(username))
+        report = load_starter(user_named(username))
     except ImportFailed as err:
         click.echo(f"error: {err}; nothing was loaded", err=True)
         sys.exit(EXIT_INVALID)

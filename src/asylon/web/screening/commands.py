@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from asylon.screening.score import DEFAULT_THRESHOLD
+from asylon.web.commandline import setup_django
 
 EXIT_INVALID = 2
 CSV_COLUMNS = (
@@ -28,12 +29,6 @@ CSV_COLUMNS = (
     "features",
     "allegations",
 )
-
-
-def _django() -> None:
-    from asylon.web.register.commands import _django as setup
-
-    setup()
 
 
 @click.command("screen")
@@ -54,7 +49,7 @@ def screen_cmd(
     if sum(bool(x) for x in (case_id, all_cases, applicants)) != 1:
         click.echo("error: give one of --case, --all-cases or --applicants", err=True)
         sys.exit(EXIT_INVALID)
-    _django()
+    setup_django()
     from asylon.web.screening import services
     from asylon.web.screening.applicants import ApplicantError, parse_applicants
 

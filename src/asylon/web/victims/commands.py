@@ -9,33 +9,15 @@ row and column, and writes nothing. Django is set up only when a command runs.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
+from asylon.web.commandline import setup_django, user_named
+
 EXIT_INVALID = 2
-
-
-def _django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "asylon.web.settings")
-    import django
-
-    django.setup()
-
-
-def _user(username: str | None) -> Any:
-    if username is None:
-        return None
-    from asylon.web.accounts.models import User
-
-    try:
-        return User.objects.get(username=username)
-    except User.DoesNotExist:
-        click.echo(f"error: no user {username!r}", err=True)
-        sys.exit(EXIT_INVALID)
 
 
 @click.group("victims")
@@ -55,10 +37,10 @@ def import_cmd(
 ) -> None:
     """Import FILE (CSV or XLSX) as the list of SOURCE; all or nothing. A source id already
     stored for SOURCE updates its record."""
-    _django()
+    setup_django()
     from asylon.web.victims.importing import ImportFailed, import_list, read_mapping
 
-    user = _user(username)
+    user = user_named(username)
     try:
         cols = read_mapping(mapping)
         with file.open("rb") as fh:
@@ -81,12 +63,12 @@ def import_cmd(
 @click.option("--user", "username", default=None, help="Record the run as this user.")
 def link_cmd(threshold: float | None, seed: int, estimate: bool, username: str | None) -> None:
     """Link every stored record into persons, under every reviewer's judgement."""
-    _django()
+    setup_django()
     from asylon.web.victims.counts import estimate_for
     from asylon.web.victims.linking import DEFAULT_THRESHOLD, run_linkage
 
     try:
-        run = run_linkage(_user(username), threshold or DEFAULT_THRESHOLD, seed)
+        run = run_linkage(user_named(username), threshold or DEFAULT_THRESHOLD, seed)
     except ValueError as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(EXIT_INVALID)
@@ -107,7 +89,7 @@ def link_cmd(threshold: float | None, seed: int, estimate: bool, username: str |
 def load_demo_cmd(people: int, sources: int, seed: int) -> None:
     """Generated, fictional victim lists for the demo, imported and linked (once: nothing
     happens when a victim list is stored already)."""
-    _django()
+    setup_django()
     from asylon.web.victims.counts import estimate_for
     from asylon.web.victims.demo import load_demo
     from asylon.web.victims.linking import run_linkage
@@ -144,7 +126,7 @@ def _estimate_line(doc: dict[str, Any]) -> str:
 def counts_cmd(by: tuple[str, ...], fmt: str, controlled: bool) -> None:
     """Unique persons of the latest linkage run, by period, governorate, cause, status, and
     the source overlap."""
-    _django()
+    setup_django()
     from asylon.web.victims.counts import DIMENSIONS, figures
     from asylon.web.victims.linking import latest_run
 
@@ -180,7 +162,7 @@ def counts_cmd(by: tuple[str, ...], fmt: str, controlled: bool) -> None:
                    "(asylon estimate --strata NAME).")  # fmt: skip
 def overlap_cmd(out: Path, strata: str | None) -> None:
     """The latest run's source overlap, as `asylon estimate --overlap FILE.csv` reads it."""
-    _django()
+    setup_django()
     from asylon.web.victims.counts import (
         overlap,
         overlap_csv,
@@ -215,7 +197,7 @@ def overlap_cmd(out: Path, strata: str | None) -> None:
 def reindex_cmd() -> None:
     """Recompute the records' name digests under the current blind-index key (run after
     `asylon keys rotate-index`, before retiring the old index key)."""
-    _django()
+    setup_django()
     from asylon.web.victims.names import reindex_all_records
 
     click.echo(f"{reindex_all_records()} victim records re-indexed")
