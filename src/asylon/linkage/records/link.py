@@ -88,9 +88,10 @@ def link(
     """Link victim records from any number of sources into persons.
 
     Within and across sources, trained without labels, clustered at ``threshold`` (a pair's
-    match probability) with groups joined only when ``cohesion`` holds; the reviewers' ``judgements`` are respected on every run. Deterministic
-    for a given ``seed``. See :mod:`asylon.linkage.records.model` for how the same model runs on
-    Spark for lists too large for one machine.
+    match probability) with groups joined only when ``cohesion`` holds; the reviewers'
+    ``judgements`` are respected on every run. Deterministic for a given ``seed``. See
+    :mod:`asylon.linkage.records.model` for how the same model runs on Spark for lists too
+    large for one machine.
     """
     return link_frame(
         victim_frame(records),

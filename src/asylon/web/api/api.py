@@ -227,9 +227,9 @@ def list_cases(
         number of matching cases is in the ``X-Total-Count`` header."""
     user = _user(request)
     cases = visible_cases(user)
-    searched = bool(q and q.strip())
-    if q and searched:
-        cases = cases_named(cases, q)  # exact names, through the blind index
+    query = (q or "").strip()
+    if query:
+        cases = cases_named(cases, query)  # exact names, through the blind index
     if status:
         cases = cases.filter(status=status)
     total = cases.count()
@@ -240,9 +240,9 @@ def list_cases(
     # Every page of names read through the API is recorded (a bulk read, up to 500 a page),
     # a search with its query's keyed digest, never the name.
     details: dict[str, Any] = {"via": "api", "offset": offset, "returned": len(page)}
-    if q and searched:
-        details["query"] = query_digest(q)
-    record(user, "search_cases" if searched else "list_cases", found=total, **details)
+    if query:
+        details["query"] = query_digest(query)
+    record(user, "search_cases" if query else "list_cases", found=total, **details)
     return [_case_out(c) for c in page]
 
 
