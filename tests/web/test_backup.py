@@ -443,7 +443,11 @@ def test_sqlite_snapshot_is_consistent_while_another_thread_writes(tmp_path: Pat
     try:
         counts = []
         for i in range(5):
+            deadline = time.monotonic() + 120
             while written[0] < 20 * (i + 1):
+                # a writer that failed or stalled must fail the test, never hang it
+                assert not errors, errors
+                assert time.monotonic() < deadline, f"the writer stalled at {written[0]} rows"
                 time.sleep(0.01)
             source = sqlite3.connect(live, isolation_level=None, timeout=20)
             snap = tmp_path / f"snap{i}.sqlite3"

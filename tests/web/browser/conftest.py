@@ -81,8 +81,10 @@ def browser() -> Iterator[Browser]:
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     playwright = sync_playwright().start()
     try:
+        # The first start on a fresh machine builds chromium's font and profile caches while
+        # the other worker runs the suite: allow it two minutes (Playwright's default is 30 s).
         launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, timeout=120_000
         )
         try:
             yield launched
