@@ -207,7 +207,29 @@ def _train_and_predict(
     scorer: NameScorer | None,
 ) -> Prediction:
     connection = duckdb.connect()
+    try:
+        return _run_splink(connection, frame, config, threshold, seed, judged_pairs, scorer)
+    finally:
+        connection.close()  # now, in this thread: never left to the garbage collector
+
+
+def _run_splink(
+    connection: duckdb.DuckDBPyConnection,
+    frame: pd.DataFrame,
+    config: LinkageConfig,
+    threshold: float,
+    seed: int,
+    judged_pairs: Iterable[tuple[str, str]],
+    scorer: NameScorer | None,
+) -> Prediction:
     if config.uses_name_udf:
+        # DuckDB on one thread, the caller's. The name score is Python: from DuckDB's worker
+        # threads every call would wait for the GIL, and callbacks into Python from those
+        # threads can deadlock now and then when Python threads start or stop meanwhile
+        # (duckdb-python's known GIL hazards; reported by xarray-sql #241 for Python scans).
+        # A web worker or a test runner has such threads. Measured on 2,782 generated
+        # records (2 cores): 21.7 s on one thread, 22.1 s on two.
+        connection.execute("SET threads = 1")
         register_name_score(connection, scorer)
     comparisons: list[ComparisonCreator | dict[str, Any]] = [*config.comparisons()]
     settings = SettingsCreator(
@@ -235,7 +257,7 @@ def _train_and_predict(
         notes.append(f"prior not estimated (Splink's default kept): {_first_sentence(err)}")
     # the seeded sample runs on one thread, so that it cannot depend on how a parallel scan
     # splits the table (a precaution: on 2 threads it was already reproducible once Splink got
-    # a non-zero seed); the rest runs in parallel
+    # a non-zero seed); the rest runs in parallel unless the name score keeps it on one thread
     threads = connection.execute("SELECT current_setting('threads')").fetchone()
     connection.execute("SET threads = 1")
     # Splink treats a seed of 0 as no seed (``if seed:``), so seed s is passed as s + 1
@@ -265,5 +287,4 @@ def _train_and_predict(
         compared = _pandas(linker.inference.compare_two_records(one, two))
         for item in _evidence(compared, levels, judged=True):
             judged_evidence[(item.left, item.right)] = item
-    connection.close()
     return Prediction(_parameters(model, config.name, notes), edges, judged_evidence)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -19,13 +22,22 @@ PROFILES = ("unhcr", "eu", "ru")
 
 
 _OPEN: dict[tuple[str, int], tuple[CountryEvidence, str]] = {}
+# A DuckDB connection serves one thread at a time: a threaded server (the tests' live server)
+# takes turns on the process's one connection.
+_TURN = threading.Lock()
+
+
+@contextmanager
+def _evidence_in_turn() -> Iterator[tuple[CountryEvidence | None, str]]:
+    with _TURN:
+        yield _evidence()
 
 
 def _evidence() -> tuple[CountryEvidence | None, str]:
     """The built evidence store, read-only, and a label of its build for the snapshot.
 
     One connection per process, reopened when the store is rebuilt: opening DuckDB costs tens
-    of milliseconds, more than the assessment itself.
+    of milliseconds, more than the assessment itself. Use it through :func:`_evidence_in_turn`.
     """
     from asylon.evidence.store import default_path
 
@@ -50,8 +62,8 @@ def _evidence() -> tuple[CountryEvidence | None, str]:
 def assess_case(case: Case, user: Any, as_of: date) -> Assessment:
     """Assess the case under its jurisdiction on ``as_of`` and store the determination."""
     doc = to_case_file(case, as_of)
-    evidence, snapshot = _evidence()
-    det = assess(validated(doc), evidence).to_dict()
+    with _evidence_in_turn() as (evidence, snapshot):
+        det = assess(validated(doc), evidence).to_dict()
     det = add_exclusion_review(case, det)  # confirmed register matches (screening)
     assessment = Assessment.objects.create(
         case=case,
@@ -73,12 +85,12 @@ def compare_case(case: Case, user: Any, as_of: date) -> dict[str, dict[str, Any]
     """The same facts under each profile (not stored; the comparison is audited)."""
     from asylon.law import LawNotInForce
 
-    evidence, _ = _evidence()
     results: dict[str, dict[str, Any] | str] = {}
     for profile in PROFILES:
         try:
             doc = to_case_file(case, as_of, jurisdiction=profile)
-            results[profile] = assess(validated(doc), evidence).to_dict()
+            with _evidence_in_turn() as (evidence, _):
+                results[profile] = assess(validated(doc), evidence).to_dict()
         except LawNotInForce as err:
             results[profile] = str(err)
     record(user, "compare", case, as_of=as_of.isoformat())
