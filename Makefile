@@ -68,7 +68,8 @@ demo: $(STAMP) $(MO)
 	$(VENV)/bin/asylon report asylum-practice --asylum-country RU,DE --origin SY --from 2011 --to 2025 \
 	  --format html --lang ru --output var/reports/ru-vs-de.ru.html
 	$(VENV)/bin/asylon report caseload --format pdf --output var/reports/caseload.pdf
-	@echo "Reports: var/reports/ru-vs-de.pdf (Russia vs Germany), var/reports/ru-vs-de.ru.html, var/reports/caseload.pdf; statistics pages at http://127.0.0.1:8000/en/stats/"
+	$(VENV)/bin/asylon report victims --format pdf --output var/reports/victims.pdf
+	@echo "Reports: var/reports/ru-vs-de.pdf (Russia vs Germany), var/reports/ru-vs-de.ru.html, var/reports/caseload.pdf, var/reports/victims.pdf; statistics pages at http://127.0.0.1:8000/en/stats/"
 	$(VENV)/bin/asylon serve --host 127.0.0.1 --port 8000
 
 # The whole suite on SQLite, then the database tests again on a throwaway PostgreSQL. Each stage

@@ -3,6 +3,7 @@
     asylon report asylum-practice --asylum-country RU,DE --origin SY --from 2011 --to 2025 \\
         --format pdf --lang ru --output ru-vs-de.pdf
     asylon report caseload --format html --lang ar [--team NAME] > caseload.html
+    asylon report victims --format pdf --lang ar [--exact] --output victims.pdf
 
 The report goes to standard output when no ``--output`` is named (PDF as bytes). Invalid
 options exit with status 2 and an ``error: --option: ...`` line on standard error; the output
@@ -206,6 +207,45 @@ def caseload_cmd(fmt: str, lang: str, output: Path | None, team: str | None) -> 
             with translation.override(lang):
                 doc = caseload_report.build(figures, t, today=date.today(), team=team)
             data = render(caseload_report.NAME, doc, t, fmt)  # type: ignore[arg-type]
+    except DocumentError as err:
+        fail(str(err))
+    write(data, output)
+
+
+@report_group.command("victims")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True)
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write (default: standard output).",
+)
+@click.option(
+    "--exact",
+    is_flag=True,
+    help="Exact counts, for register staff only (default: disclosure-controlled, for publication).",
+)
+def victims_cmd(fmt: str, lang: str, output: Path | None, exact: bool) -> None:
+    """Unique persons of the latest linkage run, the source overlap and the estimate of the
+    total with its interval, method and assumptions."""
+    setup_django()
+    from django.utils import translation
+
+    from asylon.documents.reports import victims_report
+
+    try:
+        t = translator(lang)
+        with translation.override(lang):
+            figures, estimate = victims_report.load(exact)
+            if fmt == "json":
+                doc = figures.to_dict()
+                doc["estimate"] = estimate
+                data = (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+            else:
+                values = victims_report.build(figures, estimate, t, today=date.today())
+                data = render(victims_report.NAME, values, t, fmt)  # type: ignore[arg-type]
     except DocumentError as err:
         fail(str(err))
     write(data, output)

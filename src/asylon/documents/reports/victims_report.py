@@ -1,0 +1,210 @@
+"""The victim-lists report: unique persons of the latest linkage run, the source overlap and
+the estimate of the total, with its method, its assumptions and its uncertainty in words.
+
+The figures are those of the statistics page (:mod:`asylon.web.victims.counts`), and so are
+the words: every sentence comes from the web application's catalogue, already translated
+there, and is looked up in the report's language (the command renders inside
+``django.utils.translation.override(lang)``). The report is **disclosure-controlled by
+default**, as a researcher sees the page: counts of 1 to 4 persons withheld with the cells
+that would give them back, the number recorded taken from the controlled table. ``exact``
+gives register staff the exact counts, and says so at the top. No name and no record id is
+in either.
+
+An estimate is never a bare number: the report gives the 95% interval, the method, the
+sampler's convergence and every warning, or says that the lists cannot support one and why.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext as web_gettext
+from django.utils.translation import ngettext as web_ngettext
+
+from asylon.documents.errors import DocumentError
+from asylon.documents.i18n import Translator
+from asylon.stats.disclosure import MARKER, Cell
+
+if TYPE_CHECKING:
+    from asylon.web.victims.counts import CountTable, Figures
+
+NAME = "victims"
+
+
+class NoRun(DocumentError):
+    """There is no linkage run to report on."""
+
+
+def load(exact: bool) -> tuple[Figures, dict[str, Any]]:
+    """The latest run's figures and estimate, controlled unless ``exact`` (Django set up)."""
+    from asylon.web.victims import counts
+    from asylon.web.victims.linking import latest_run
+
+    run = latest_run()
+    if run is None:
+        raise NoRun("no linkage run yet: link the victim lists first (asylon victims link)")
+    figures = counts.figures(run, controlled=not exact)
+    estimate = counts.estimate_for(run)
+    if not exact:
+        estimate = counts.public_estimate(estimate, figures.persons)
+    return figures, estimate
+
+
+def _cell(t: Translator, cell: Cell | None) -> dict[str, Any]:
+    if cell is None or cell.value is None:
+        return {"text": MARKER, "withheld": True}
+    return {"text": t.number(cell.value), "withheld": False}
+
+
+def _table(t: Translator, table: CountTable) -> dict[str, Any]:
+    totals = table.table.column_totals
+    return {
+        "key": table.key,
+        "title": str(table.title),
+        "columns": [web_gettext("persons")],
+        "has_total": False,
+        "rows": [
+            {"label": label, "cells": [_cell(t, cell)], "total": None}
+            for label, cell in table.lines()
+        ],
+        "column_totals": {"cells": [_cell(t, totals[0])], "total": None} if totals else None,
+        "notes": [str(n) for n in table.table.notes],
+    }
+
+
+def _fixed(t: Translator, value: float, digits: int) -> str:
+    """``value`` with exactly ``digits`` decimals in the language's notation (R-hat 1.00)."""
+    mark = t.number(1.5)[1]  # the language's decimal mark
+    return f"{value:.{digits}f}".replace(".", mark)
+
+
+def _figure(t: Translator, value: Any) -> str:
+    return t.number(round(float(value)))
+
+
+def estimate_section(t: Translator, estimate: dict[str, Any]) -> dict[str, Any]:
+    """The estimate in words: the figure with its interval, or why there is none."""
+    from asylon.web.victims.counts import ASSUMPTIONS
+
+    observed = estimate.get("observed")
+    if observed is None:
+        recorded = web_gettext(
+            "Persons recorded by at least one list: withheld (fewer than the disclosure threshold)."
+        )
+    else:
+        recorded = web_gettext("Persons recorded by at least one list: %(n)s.") % {
+            "n": t.number(observed)
+        }
+    out: dict[str, Any] = {
+        "heading": web_gettext("How many were there, documented or not?"),
+        "recorded": recorded,
+        "identified": bool(estimate.get("identified")),
+        "reasons": list(estimate.get("reasons") or []),
+        "warnings": list(estimate.get("warnings") or []),
+        "assumptions_heading": web_gettext("What the estimate assumes"),
+        "assumptions": [str(a) for a in ASSUMPTIONS],
+        "figure": "",
+        "method": "",
+        "convergence": "",
+    }
+    if out["identified"]:
+        out["figure"] = web_gettext("Estimated total: %(m)s (95%% interval %(lo)s to %(hi)s).") % {
+            "m": _figure(t, estimate["median"]),
+            "lo": _figure(t, estimate["lower"]),
+            "hi": _figure(t, estimate["upper"]),
+        }
+        if estimate.get("method") == "lcmcr":
+            method = web_gettext(
+                "Method: multiple-systems estimation with a Bayesian latent-class model "
+                "(LCMCR, Manrique-Vallier 2016); the figure is the posterior median."
+            )
+        else:
+            method = web_gettext(
+                "Method: multiple-systems estimation with a log-linear model chosen by an "
+                "information criterion; the figure is the maximum-likelihood estimate."
+            )
+        lists = len(estimate.get("lists") or [])
+        out["method"] = (
+            method
+            + " "
+            + web_ngettext(
+                "From the overlap of %(n)s list.", "From the overlap of %(n)s lists.", lists
+            )
+            % {"n": t.number(lists)}
+        )
+    else:
+        out["figure"] = web_gettext("No estimate: these lists cannot support one.")
+    estimates = estimate.get("estimates") or []
+    diagnostics = estimates[0].get("diagnostics", {}) if estimates else {}
+    if diagnostics.get("rhat"):
+        out["convergence"] = web_gettext(
+            "Convergence of the sampler: R-hat %(rhat)s over %(chains)s chains and %(draws)s "
+            "draws (near 1.00 means the chains agree; above 1.1 the figure is not to be "
+            "trusted, and a warning says so)."
+        ) % {
+            "rhat": _fixed(t, float(diagnostics["rhat"]), 2),
+            "chains": t.number(diagnostics.get("chains", 0)),
+            "draws": t.number(diagnostics.get("draws", 0)),
+        }
+    return out
+
+
+def build(
+    figures: Figures, estimate: dict[str, Any], t: Translator, *, today: date
+) -> dict[str, Any]:
+    """The values of the victims template (``doc``)."""
+    run = figures.run
+    rule = figures.overlap.table.rule
+    if figures.controlled:
+        disclosure = [
+            web_gettext(
+                "x: withheld, because it counts fewer than %(n)s persons, or so that such a "
+                "count cannot be worked out from the totals. Zeros are shown."
+            )
+            % {"n": t.number(rule.threshold)}
+        ]
+        if rule.rounding_base:
+            disclosure.append(
+                web_gettext(
+                    "Counts are rounded to the nearest %(base)s, each on its own, so totals "
+                    "may not equal the sum of their parts."
+                )
+                % {"base": t.number(rule.rounding_base)}
+            )
+        scope = ""
+    else:
+        disclosure = []
+        scope = web_gettext(
+            "Exact counts: you may see the records themselves. Tables published outside the "
+            "register must be disclosure-controlled; researchers see them so."
+        )
+    return {
+        "lang": t.lang,
+        "dir": t.direction,
+        "title": web_gettext("Victim lists"),
+        "subtitle": web_gettext("Counts and estimate"),
+        "date": t.date(today),
+        "run": web_gettext(
+            "Unique persons of linkage run %(n)s (%(at)s): each person is counted once, however "
+            "many records and sources name them."
+        )
+        % {"n": t.number(run.pk), "at": run.created_at.strftime("%Y-%m-%d %H:%M")},
+        "scope": scope,
+        "controlled": figures.controlled,
+        "disclosure_heading": web_gettext("Disclosure control"),
+        "disclosure": disclosure,
+        "marker": MARKER,
+        "estimate": estimate_section(t, estimate),
+        "overlap_heading": web_gettext("Source overlap"),
+        "overlap_note": web_gettext(
+            "Each row counts the persons recorded by exactly that combination of sources."
+        ),
+        "overlap": _table(t, figures.overlap),
+        "persons_heading": web_gettext("Unique persons"),
+        "persons_note": web_gettext(
+            "Where a person's records disagree, the value most of them give is counted (ties: "
+            "the earliest date, else the first value in order)."
+        ),
+        "tables": [_table(t, table) for table in figures.tables.values()],
+    }

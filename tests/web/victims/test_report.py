@@ -1,0 +1,144 @@
+"""``asylon report victims``: the counts and the estimate of the latest linkage run as a
+publishable report (HTML, PDF, JSON; English, Russian, Arabic). Disclosure-controlled unless
+``--exact``; the estimate always with its interval, method, convergence and assumptions, or
+the reasons there is none; no name anywhere. The run is stored by hand (as in
+``test_counts``) and its estimate document set on it, as a linkage run caches it, so the
+expected sentences can be written down."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from asylon.cli import main
+from asylon.web.victims.models import LinkRun
+
+from .test_counts import PEOPLE, store_run
+
+pytestmark = pytest.mark.django_db
+
+ESTIMATE: dict[str, Any] = {
+    "format": "asylon.estimate/1",
+    "lists": ["a", "b", "c"],
+    "observed": 6,
+    "method": "lcmcr",
+    "median": 1234.0,
+    "lower": 1001.0,
+    "upper": 1650.0,
+    "interval": 0.95,
+    "identified": True,
+    "reasons": [],
+    "warnings": ["few effective draws of N (ESS 80 < 100): run longer chains"],
+    "estimates": [
+        {
+            "method": "lcmcr",
+            "observed": 6,
+            "median": 1234.0,
+            "diagnostics": {"rhat": 1.0123, "chains": 4, "draws": 4000},
+        }
+    ],
+    "notes": [],
+}
+
+
+def run_report(*args: str) -> Result:
+    return CliRunner().invoke(main, ["report", "victims", *args], catch_exceptions=False)
+
+
+def stored(estimate: dict[str, Any] | None = None) -> LinkRun:
+    run = store_run(PEOPLE)
+    run.estimate = estimate or ESTIMATE
+    run.save(update_fields=["estimate"])
+    return run
+
+
+def test_the_published_report_is_controlled_and_states_the_estimate_with_its_uncertainty() -> None:
+    run = stored()
+    result = run_report()
+    assert result.exit_code == 0, result.output
+    html = result.output
+    assert f"Unique persons of linkage run {run.pk}" in html
+    assert "Disclosure control" in html and "fewer than 5 persons" in html
+    assert "Estimated total: 1,234 (95% interval 1,001 to 1,650)." in html
+    assert "latent-class model (LCMCR, Manrique-Vallier 2016)" in html
+    assert "From the overlap of 3 lists." in html
+    assert "R-hat 1.01 over 4 chains and 4,000 draws" in html
+    assert "few effective draws of N" in html  # the sampler's warning is not dropped
+    assert "What the estimate assumes" in html and "It assumes the linkage is right" in html
+    assert "Source overlap" in html and "Persons by governorate" in html
+    # six persons: the cells are under the threshold and withheld; their total is published
+    assert 'class="withheld">x<' in html
+    assert "Persons recorded by at least one list: 6." in html
+    assert "Name p" not in html  # no record's name
+    assert "Exact counts" not in html
+
+
+def test_exact_counts_for_register_staff() -> None:
+    stored()
+    html = run_report("--exact").output
+    assert "Exact counts: you may see the records themselves." in html
+    assert "Disclosure control" not in html
+    assert "Persons recorded by at least one list: 6." in html
+    assert 'class="withheld"' not in html
+    assert "Name p" not in html
+
+
+def test_no_estimate_is_said_with_its_reasons() -> None:
+    reason = "the posterior of N does not concentrate"
+    stored({**ESTIMATE, "identified": False, "median": None, "lower": None, "upper": None,
+            "reasons": [reason], "warnings": []})  # fmt: skip
+    html = run_report("--exact").output
+    assert "No estimate: these lists cannot support one." in html and reason in html
+    assert "Estimated total" not in html and "Method:" not in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "direction"),
+    [
+        ("ru", "Сколько их было всего, включая незадокументированных?", "ltr"),
+        ("ar", 'dir="rtl"', "rtl"),
+    ],
+)
+def test_in_russian_and_arabic(lang: str, heading: str, direction: str) -> None:
+    stored()
+    html = run_report("--lang", lang).output
+    assert heading in html and f'dir="{direction}"' in html
+    assert "How many were there" not in html and "What the estimate assumes" not in html
+    assert "Estimated total" not in html  # the figure's sentence is translated too
+
+
+def test_pdf_in_arabic(tmp_path: Path) -> None:
+    stored()
+    out = tmp_path / "victims.pdf"
+    result = run_report("--format", "pdf", "--lang", "ar", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF")
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(out), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "LCMCR" in text and "Manrique-Vallier" in text
+
+
+def test_json_carries_the_controlled_tables_and_the_estimate() -> None:
+    stored()
+    doc = json.loads(run_report("--format", "json").output)
+    assert doc["format"] == "asylon.victim-counts/1" and doc["controlled"] is True
+    assert doc["estimate"]["median"] == 1234.0 and doc["estimate"]["observed"] == 6
+    published = [c for row in doc["overlap"]["cells"] for c in row]
+    assert 1 not in published and 2 not in published  # small cells never travel as values
+    exact = json.loads(run_report("--format", "json", "--exact").output)
+    assert exact["controlled"] is False
+    assert [c for row in exact["overlap"]["cells"] for c in row] == [1, 0, 1, 2, 0, 1, 1]
+
+
+def test_without_a_run_the_command_says_what_to_do(tmp_path: Path) -> None:
+    out = tmp_path / "none.html"
+    result = run_report("--output", str(out))
+    assert result.exit_code == 2
+    assert "no linkage run yet" in result.output and "asylon victims link" in result.output
+    assert not out.exists()
