@@ -16,6 +16,15 @@ def no_evidence_store(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
+def inline_linkage(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A linkage run started from a page runs in the request: a background process could not
+    reach the test database. Each test has its own lock folder, so parallel workers never
+    wait for each other's run (``tests/web/victims/test_jobs.py`` tests the real thing)."""
+    settings.ASYLON_VICTIMS_LINK_IN_BACKGROUND = False
+    settings.ASYLON_LOCKS_DIR = str(tmp_path_factory.mktemp("locks"))
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache() -> None:
     """Cached results are keyed by ids and a data version that a rolled-back test reuses."""
     from django.core.cache import caches

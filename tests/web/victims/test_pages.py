@@ -191,3 +191,37 @@ def test_pages_before_any_import_or_run(browser: Any) -> None:
     response = b.post(reverse("victims:link"), {"threshold": "0.9"})
     assert response.status_code == 302 and not LinkRun.objects.exists()
     assert b.get(reverse("register:persons")).content.decode().count(reverse("victims:persons"))
+
+
+def test_the_page_starts_the_linkage_in_the_background(
+    browser: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page's side of the background run (``test_jobs`` runs the process itself): the
+    request starts it and answers at once; while it runs the page says so and offers no
+    second run; a run that failed or stopped is reported, with the run before it shown."""
+    from asylon.web.victims import jobs
+
+    settings.ASYLON_VICTIMS_LINK_IN_BACKGROUND = True
+    store_run(PEOPLE)
+    started: list[tuple[str | None, float]] = []
+    monkeypatch.setattr(jobs, "start", lambda user, t, env=None: started.append((user, t)) or True)
+    b = browser("supervisor")
+    response = b.post(reverse("victims:link"), {"threshold": "0.9"}, follow=True)
+    assert started == [("sup", 0.9)] and LinkRun.objects.count() == 1
+    assert "The linkage has started." in response.content.decode()
+    assert AuditEntry.objects.filter(action="victims_link_started").exists()
+
+    monkeypatch.setattr(jobs, "running", lambda: True)
+    html = b.get(reverse("victims:persons")).content.decode()
+    assert 'id="linking"' in html and 'id="link-form"' not in html
+    monkeypatch.setattr(jobs, "running", lambda: False)
+    jobs.write_status("failed", error="There are no victim records to link: import a list first.")
+    html = b.get(reverse("victims:persons")).content.decode()
+    assert 'id="link-failed"' in html and "import a list first" in html
+    assert 'id="link-form"' in html
+    jobs.write_status("running", threshold=0.9)  # its process was killed: no lock, no ending
+    assert "stopped before it finished" in b.get(reverse("victims:persons")).content.decode()
+
+    monkeypatch.setattr(jobs, "start", lambda user, t, env=None: False)
+    response = b.post(reverse("victims:link"), {"threshold": "0.9"}, follow=True)
+    assert "A linkage run is in progress already" in response.content.decode()

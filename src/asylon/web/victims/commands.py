@@ -64,21 +64,33 @@ def import_cmd(
 def link_cmd(threshold: float | None, seed: int, estimate: bool, username: str | None) -> None:
     """Link every stored record into persons, under every reviewer's judgement."""
     setup_django()
+    from asylon.web.victims import jobs
     from asylon.web.victims.counts import estimate_for
     from asylon.web.victims.linking import DEFAULT_THRESHOLD, run_linkage
 
     try:
-        run = run_linkage(user_named(username), threshold or DEFAULT_THRESHOLD, seed)
-    except ValueError as err:
+        with jobs.exclusive():
+            jobs.write_status("running", threshold=threshold or DEFAULT_THRESHOLD)
+            try:
+                run = run_linkage(user_named(username), threshold or DEFAULT_THRESHOLD, seed)
+            except ValueError as err:
+                jobs.write_status("failed", error=str(err))
+                raise
+            except BaseException as err:
+                # the kind of error only: a message could quote a record
+                jobs.write_status("failed", error=type(err).__name__)
+                raise
+            jobs.write_status("done", run=run.pk)
+            click.echo(
+                f"linkage run {run.pk}: {run.n_records} records, {run.n_persons} persons, "
+                f"{run.n_judgements} judgements applied, {len(run.refused)} merges refused"
+            )
+            if estimate:
+                doc = estimate_for(run)
+                click.echo(_estimate_line(doc))
+    except (ValueError, jobs.Busy) as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(EXIT_INVALID)
-    click.echo(
-        f"linkage run {run.pk}: {run.n_records} records, {run.n_persons} persons, "
-        f"{run.n_judgements} judgements applied, {len(run.refused)} merges refused"
-    )
-    if estimate:
-        doc = estimate_for(run)
-        click.echo(_estimate_line(doc))
 
 
 @victims_group.command("load-demo")
@@ -90,6 +102,7 @@ def load_demo_cmd(people: int, sources: int, seed: int) -> None:
     """Generated, fictional victim lists for the demo, imported and linked (once: nothing
     happens when a victim list is stored already)."""
     setup_django()
+    from asylon.web.victims import jobs
     from asylon.web.victims.counts import estimate_for
     from asylon.web.victims.demo import load_demo
     from asylon.web.victims.linking import run_linkage
@@ -100,7 +113,13 @@ def load_demo_cmd(people: int, sources: int, seed: int) -> None:
         return
     for report in reports:
         click.echo(f"imported the generated list {report.source}: {report}")
-    run = run_linkage(None, seed=0)
+    try:
+        with jobs.exclusive():
+            run = run_linkage(None, seed=0)
+            jobs.write_status("done", run=run.pk)
+    except jobs.Busy as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(EXIT_INVALID)
     click.echo(f"linkage run {run.pk}: {run.n_records} records, {run.n_persons} persons")
     click.echo(_estimate_line(estimate_for(run)))
 

@@ -15,6 +15,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -28,6 +29,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from asylon.web.audit.services import record as audit
 from asylon.web.victims import counts as figures_of
+from asylon.web.victims import jobs
 from asylon.web.victims.access import (
     may_import,
     may_judge,
@@ -183,6 +185,8 @@ def persons(request: HttpRequest) -> HttpResponse:
             "records": VictimRecord.objects.count(),
             "link_form": LinkForm() if may_import(request.user) else None,
             "pending": pending_judgements(run) if run is not None else 0,
+            "linking": jobs.running(),
+            "last_link": jobs.last_status(),
         },
     )
 
@@ -196,15 +200,33 @@ def link_view(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("The threshold must be between 0.5 and 0.999."))
         return redirect("victims:persons")
-    try:
-        run = run_linkage(request.user, form.cleaned_data["threshold"])
-    except ValueError as err:
-        messages.error(request, str(err))
+    threshold = form.cleaned_data["threshold"]
+    if not VictimRecord.objects.exists():
+        messages.error(request, _("There are no victim records to link: import a list first."))
         return redirect("victims:persons")
+    if not settings.ASYLON_VICTIMS_LINK_IN_BACKGROUND:  # the tests' in-memory database
+        try:
+            with jobs.exclusive():
+                run = run_linkage(request.user, threshold)
+        except (ValueError, jobs.Busy) as err:
+            messages.error(request, str(err))
+            return redirect("victims:persons")
+        messages.success(
+            request,
+            _("Linkage run %(run)d: %(records)d records, %(persons)d persons.")
+            % {"run": run.pk, "records": run.n_records, "persons": run.n_persons},
+        )
+        return redirect("victims:persons")
+    if not jobs.start(request.user.get_username(), threshold):
+        messages.error(request, _("A linkage run is in progress already: wait for it to finish."))
+        return redirect("victims:persons")
+    audit(request.user, "victims_link_started", None, threshold=threshold)
     messages.success(
         request,
-        _("Linkage run %(run)d: %(records)d records, %(persons)d persons.")
-        % {"run": run.pk, "records": run.n_records, "persons": run.n_persons},
+        _(
+            "The linkage has started. It takes about a minute for every few thousand records; "
+            "this page shows the new run when it is done."
+        ),
     )
     return redirect("victims:persons")
 
