@@ -142,3 +142,55 @@ def test_without_a_run_the_command_says_what_to_do(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "no linkage run yet" in result.output and "asylon victims link" in result.output
     assert not out.exists()
+
+
+def _population() -> dict[str, list[tuple[str, str, Any, str, str]]]:
+    """Two governorates of 40 and 30 persons on three lists, and one of 3 persons."""
+    from datetime import date
+
+    people: dict[str, list[tuple[str, str, Any, str, str]]] = {}
+    patterns = [("a",), ("b",), ("c",), ("a", "b"), ("a", "c"), ("b", "c"), ("a", "b", "c")]
+    for gov, n in (("SY01", 40), ("SY02", 30), ("SY04", 3)):
+        for i in range(n):
+            sources = patterns[(i * 3 + len(gov)) % len(patterns)]
+            people[f"{gov}-{i}"] = [
+                (s, gov, date(2013, 1 + i % 12, 1), "civilian", "") for s in sources
+            ]
+    return people
+
+
+def test_the_estimate_by_governorate(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each governorate estimated on its own and the total over them; published, the
+    governorate of three persons has its count and its estimate withheld."""
+    from asylon.documents.reports import victims_report
+    from asylon.linkage.estimate import LcmcrSettings
+
+    store_run(_population())
+    quick = LcmcrSettings(burn_in=300, samples=200, thin=2, chains=2, seed=3)
+    real = victims_report.stratified
+    monkeypatch.setattr(
+        victims_report,
+        "stratified",
+        lambda run, figures, by, exact, settings=None: real(run, figures, by, exact, quick),
+    )
+    html = run_report("--strata", "governorate", "--exact").output
+    assert "Estimates by governorate" in html and "Total over the strata" in html
+    section = html[html.index('id="strata"') : html.index('id="overlap"')]
+    for name, n in (("Damascus", 40), ("Aleppo", 30)):
+        assert name in section and f'<td class="num">{n}</td>' in section, section
+    assert '<td class="num">73</td>' in section  # recorded over the three strata
+    published = run_report("--strata", "governorate").output
+    section = published[published.index('id="strata"') : published.index('id="overlap"')]
+    rows = {
+        r.split("</th>")[0].removeprefix('<th scope="row">'): r
+        for r in section.replace('<tr class="total">', "<tr>").split("<tr>")
+        if r.startswith('<th scope="row">')
+    }
+    # Homs (3 persons) withheld, and Aleppo with it: 73 - 40 would give Homs back otherwise
+    for name in ("Homs", "Aleppo"):
+        assert rows[name].count('<td class="withheld">x</td>') == 3, rows[name]
+    assert '<td class="num">40</td>' in rows["Damascus"]
+    assert '<td class="num">73</td>' in rows["Total over the strata"]
+    doc = json.loads(run_report("--strata", "year", "--format", "json").output)
+    assert doc["estimate"]["by"]["dimension"] == "year"
+    assert [s["stratum"] for s in doc["estimate"]["by"]["strata"]] == ["2013"]

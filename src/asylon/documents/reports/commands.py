@@ -227,7 +227,13 @@ def caseload_cmd(fmt: str, lang: str, output: Path | None, team: str | None) -> 
     is_flag=True,
     help="Exact counts, for register staff only (default: disclosure-controlled, for publication).",
 )
-def victims_cmd(fmt: str, lang: str, output: Path | None, exact: bool) -> None:
+@click.option(
+    "--strata",
+    type=click.Choice(("governorate", "year")),
+    default=None,
+    help="Also estimate each governorate or year on its own (seconds per stratum).",
+)
+def victims_cmd(fmt: str, lang: str, output: Path | None, exact: bool, strata: str | None) -> None:
     """Unique persons of the latest linkage run, the source overlap and the estimate of the
     total with its interval, method and assumptions."""
     setup_django()
@@ -238,7 +244,7 @@ def victims_cmd(fmt: str, lang: str, output: Path | None, exact: bool) -> None:
     try:
         t = translator(lang)
         with translation.override(lang):
-            figures, estimate = victims_report.load(exact)
+            figures, estimate = victims_report.load(exact, strata)
             if fmt == "json":
                 doc = figures.to_dict()
                 doc["estimate"] = estimate

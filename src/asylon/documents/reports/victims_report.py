@@ -36,8 +36,9 @@ class NoRun(DocumentError):
     """There is no linkage run to report on."""
 
 
-def load(exact: bool) -> tuple[Figures, dict[str, Any]]:
-    """The latest run's figures and estimate, controlled unless ``exact`` (Django set up)."""
+def load(exact: bool, strata: str | None = None) -> tuple[Figures, dict[str, Any]]:
+    """The latest run's figures and estimate, controlled unless ``exact`` (Django set up);
+    with ``strata`` (governorate or year) the estimate stratified so is under ``by``."""
     from asylon.web.victims import counts
     from asylon.web.victims.linking import latest_run
 
@@ -48,7 +49,54 @@ def load(exact: bool) -> tuple[Figures, dict[str, Any]]:
     estimate = counts.estimate_for(run)
     if not exact:
         estimate = counts.public_estimate(estimate, figures.persons)
+    if strata is not None:
+        estimate = {**estimate, "by": stratified(run, figures, strata, exact)}
     return figures, estimate
+
+
+def stratified(
+    run: Any, figures: Figures, by: str, exact: bool, settings: Any = None
+) -> dict[str, Any]:
+    """The stratified estimate, as the report shows it. Controlled, a stratum whose number of
+    persons the published table withholds has its estimate withheld too (an estimate near a
+    small count would give the count back), and each stratum's number recorded is the
+    published one."""
+    from asylon.web.victims import counts
+
+    doc = counts.estimate_by(run, by, settings)
+    published: dict[str, Any] = {}
+    if not exact:
+        table = counts.count_by(counts.person_facts(run), by, controlled=True).table
+        published = {r: c[0].value for r, c in zip(table.rows, table.cells, strict=True)}
+    strata = []
+    for part in doc.get("strata", []):
+        label = part["stratum"]
+        first = (part.get("estimates") or [{}])[0]
+        observed = part["observed"] if exact else published.get(label)
+        withheld = not exact and observed is None
+        strata.append(
+            {
+                "stratum": label,
+                "label": counts.display(by, label),
+                "observed": observed,
+                "withheld": withheld,
+                "identified": bool(first.get("identified")) and not withheld,
+                "median": None if withheld else first.get("median"),
+                "lower": None if withheld else first.get("lower"),
+                "upper": None if withheld else first.get("upper"),
+                "reasons": [] if withheld else list(first.get("reasons") or []),
+            }
+        )
+    return {
+        "dimension": by,
+        "identified": bool(doc.get("identified")),
+        "median": doc.get("median"),
+        "lower": doc.get("lower"),
+        "upper": doc.get("upper"),
+        "observed": doc.get("observed") if exact else figures.persons,
+        "reasons": list(doc.get("reasons") or []),
+        "strata": strata,
+    }
 
 
 def _cell(t: Translator, cell: Cell | None) -> dict[str, Any]:
@@ -150,6 +198,54 @@ def estimate_section(t: Translator, estimate: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _interval(t: Translator, lower: Any, upper: Any) -> str:
+    return f"{_figure(t, lower)}\u2013{_figure(t, upper)}"
+
+
+def strata_section(t: Translator, by: dict[str, Any]) -> dict[str, Any]:
+    """The stratified estimate's table and its words."""
+    heading = (
+        t.gettext("Estimates by governorate")
+        if by["dimension"] == "governorate"
+        else t.gettext("Estimates by year of death or disappearance")
+    )
+    none = t.gettext("none")
+    rows = []
+    for s in by["strata"]:
+        if s["withheld"]:
+            rows.append({"label": s["label"], "observed": MARKER, "estimate": MARKER,
+                         "interval": MARKER, "withheld": True, "reasons": []})  # fmt: skip
+            continue
+        rows.append(
+            {
+                "label": s["label"],
+                "observed": t.number(s["observed"]),
+                "estimate": _figure(t, s["median"]) if s["identified"] else none,
+                "interval": _interval(t, s["lower"], s["upper"]) if s["identified"] else "",
+                "withheld": False,
+                "reasons": s["reasons"],
+            }
+        )
+    total = {
+        "label": t.gettext("Total over the strata"),
+        "observed": MARKER if by["observed"] is None else t.number(by["observed"]),
+        "estimate": _figure(t, by["median"]) if by["identified"] else none,
+        "interval": _interval(t, by["lower"], by["upper"]) if by["identified"] else "",
+    }
+    return {
+        "heading": heading,
+        "intro": t.gettext(
+            "Each stratum is estimated on its own, from the overlap of the lists among its "
+            "persons; the total adds up the strata's draws. A stratum with few persons gives "
+            "a wide interval, or no estimate at all: its reasons are given."
+        ),
+        "columns": [t.gettext("Recorded"), t.gettext("Estimate"), t.gettext("95% interval")],
+        "rows": rows,
+        "total": total,
+        "total_reasons": by["reasons"],
+    }
+
+
 def build(
     figures: Figures, estimate: dict[str, Any], t: Translator, *, today: date
 ) -> dict[str, Any]:
@@ -196,6 +292,7 @@ def build(
         "disclosure": disclosure,
         "marker": MARKER,
         "estimate": estimate_section(t, estimate),
+        "strata": strata_section(t, estimate["by"]) if estimate.get("by") else None,
         "overlap_heading": web_gettext("Source overlap"),
         "overlap_note": web_gettext(
             "Each row counts the persons recorded by exactly that combination of sources."

@@ -333,6 +333,38 @@ def estimate_overlap(
     return estimate([table], method=method, settings=settings, source=source)
 
 
+def estimate_by(
+    run: LinkRun, by: str, settings: Any = None, method: str = "lcmcr"
+) -> dict[str, Any]:
+    """The estimate stratified ``by`` governorate or year: one overlap table per stratum,
+    each estimated on its own (seeds derived from the run's), and their total
+    (:func:`asylon.linkage.estimate.estimate`; its ``strata`` list has each stratum's). Not
+    kept on the run: a stratum takes seconds, so only a report that asks for it pays."""
+    from asylon.linkage.estimate import estimate, table_from_patterns
+
+    if by not in STRATA:
+        raise ValueError(f"strata by one of {', '.join(STRATA)}, not {by!r}")
+    sources = sources_of(run)
+    if len(sources) < 2:
+        return estimate_overlap([], sources, source=f"linkage run {run.pk}")
+    groups: dict[str, list[PersonFacts]] = defaultdict(list)
+    for p in person_facts(run):
+        groups[p.value(by)].append(p)
+    tables = []
+    for stratum in sorted(groups, key=lambda v: (v == NOT_RECORDED, v)):
+        rows = overlap(groups[stratum], sources)
+        tables.append(
+            table_from_patterns(
+                sources, [p for p, _ in rows], [n for _, n in rows], stratum=stratum
+            )
+        )
+    doc = estimate(
+        tables, method=method, settings=settings, source=f"linkage run {run.pk}, by {by}"
+    )
+    doc["by"] = by
+    return doc
+
+
 def public_estimate(doc: dict[str, Any], observed: int | None) -> dict[str, Any]:
     """The estimate as a researcher sees it: the number of persons recorded is the controlled
     table's total (rounded or withheld as the tables are), not the exact count; the total, its
