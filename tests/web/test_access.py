@@ -58,6 +58,23 @@ def test_a_caseworker_sees_their_teams_case_and_the_view_is_audited(world: dict[
     assert entry.user == world["cw_a"] and entry.object_type == "case"
 
 
+def test_every_view_of_the_case_list_is_on_record_with_the_cases_it_showed(
+    world: dict[str, Any],
+) -> None:
+    from asylon.web.crypto.blind_index import query_digest
+
+    b = browse(world["cw_b"])  # named on team A's restricted case only
+    assert b.get("/en/").status_code == 200
+    entry = AuditEntry.objects.get(user=world["cw_b"], action="view_case_list")
+    assert entry.details["cases"] == [world["hidden"].pk] and entry.details["total"] == 1
+    assert "alerts" in entry.details
+    assert b.get("/en/", {"q": "Protected Witness"}).status_code == 200
+    search = AuditEntry.objects.get(user=world["cw_b"], action="search_cases")
+    assert search.details["query"] == query_digest("Protected Witness")
+    assert search.details["cases"] == [world["hidden"].pk] and search.details["found"] == 1
+    assert "Protected" not in str(search.details) and "Witness" not in str(search.details)
+
+
 def test_another_teams_caseworker_gets_404(world: dict[str, Any]) -> None:
     assert browse(world["cw_b"]).get(f"/en/cases/{world['open'].pk}/").status_code == 404
     assert not AuditEntry.objects.filter(action="view_case").exists()

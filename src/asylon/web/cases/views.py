@@ -88,15 +88,28 @@ def _dashboard_context(request: HttpRequest, form: ImportForm) -> dict[str, obje
         if status := search.cleaned_data["status"]:
             cases = cases.filter(status=status)
     total = cases.count()
-    if q:  # who looked for whom: the query's keyed digest, never the name
-        record(request.user, "search_cases", query=query_digest(q), found=total, via="page")
+    page = _page(cases)
+    alerts = cached_alerts(request.user, date.today())
+    # Every view of the list is a read of clients' names: which cases it showed, in the list
+    # and in the alerts, is on record (ids only). A search also keeps who was looked for, as
+    # the query's keyed digest, never the name.
+    shown = {
+        "cases": [c.pk for c in page],
+        "alerts": sorted({line.case_id for lines in alerts.lines.values() for line in lines}),
+    }
+    if q:
+        record(
+            request.user, "search_cases", query=query_digest(q), found=total, via="page", **shown
+        )
+    else:
+        record(request.user, "view_case_list", total=total, **shown)
     return {
-        "cases": _page(cases),
+        "cases": page,
         "total": total,
         "shown": min(total, PAGE_SIZE),
         "search": search,
         "import_form": form,
-        "alerts": cached_alerts(request.user, date.today()),
+        "alerts": alerts,
     }
 
 
