@@ -73,13 +73,13 @@ demo: $(STAMP) $(MO)
 	$(VENV)/bin/asylon serve --host 127.0.0.1 --port 8000
 
 # The whole suite on SQLite, then the database tests again on a throwaway PostgreSQL. Each stage
-# takes 6-9 minutes here; `timeout` interrupts one that runs 35 (pytest then prints what it was
+# takes 6-9 minutes here; `timeout` interrupts one that runs 40 (pytest then prints what it was
 # running), so a stuck suite fails with a report well inside CI's 90 minutes. The slowest tests
 # and every failure and error are listed at the end, where a CI log's tail shows them.
 PYTEST_REPORT := -rfE --durations=15
 test: $(STAMP) $(MO)
-	timeout -s INT -k 60 35m $(PY) -m pytest -n 2 -p no:cacheprovider $(PYTEST_REPORT)
-	ASYLON_TEST_DB=postgres timeout -s INT -k 60 35m $(PY) -m pytest -p no:cacheprovider \
+	timeout -s INT -k 60 40m $(PY) -m pytest -n 2 -p no:cacheprovider $(PYTEST_REPORT)
+	ASYLON_TEST_DB=postgres timeout -s INT -k 60 40m $(PY) -m pytest -p no:cacheprovider \
 	  $(PYTEST_REPORT) tests/web
 
 bench: $(STAMP)

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from django.utils import timezone
 
 from asylon.linkage.estimate.overlap import parse_overlap
 from asylon.web.audit.models import AuditEntry
@@ -179,3 +180,22 @@ def test_strata_overlap_is_what_asylon_estimate_reads_with_strata() -> None:
     assert [t.observed for t in tables] == [2, 3, 1]
     with pytest.raises(ValueError, match="strata by one of"):
         counts.overlap_strata_csv([], sources, "cause")
+
+
+def test_a_runs_person_facts_are_read_once_until_a_list_is_imported_again(
+    django_assert_max_num_queries: Any,
+) -> None:
+    run = store_run(PEOPLE)
+    first = counts.person_facts(run)
+    with django_assert_max_num_queries(1):  # the key only: no record read nor decrypted
+        again = counts.person_facts(run)
+    assert again == first and again is not first  # a copy: a caller cannot spoil the next
+    record = VictimRecord.objects.get(source_id__endswith="-p2-3")  # p2's only record
+    assert record.status == "combatant"
+    record.status = "civilian"
+    record.save()
+    source = record.source_list
+    source.imported_at = timezone.now()  # as an import that changed the record does
+    source.save()
+    fresh = counts.person_facts(run)
+    assert fresh != first

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from datetime import date
 from itertools import product
 from typing import Any
 
+from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 
 from asylon.stats.disclosure import Cell, ControlledTable, Rule, control_counts
@@ -108,8 +110,38 @@ def _cause_key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+# Person facts of the latest runs, per process: reading them decrypts every record of the run
+# (about 0.2 s per thousand records), on every view of the counts page otherwise. A run's
+# persons never change; their records change only by a new import, which the key includes.
+# No name is in them.
+_FACTS: dict[tuple[Any, ...], tuple[PersonFacts, ...]] = {}
+_FACTS_LOCK = threading.Lock()
+FACTS_KEPT = 2
+
+
+def _facts_key(run: LinkRun) -> tuple[Any, ...]:
+    from asylon.web.victims.models import VictimSource
+
+    latest = VictimSource.objects.aggregate(at=Max("imported_at"), n=Count("pk"))
+    return (run.pk, run.created_at.isoformat(), latest["at"], latest["n"])
+
+
 def person_facts(run: LinkRun) -> list[PersonFacts]:
-    """One :class:`PersonFacts` per person of ``run`` (the records are decrypted in memory)."""
+    """One :class:`PersonFacts` per person of ``run`` (the records are decrypted in memory;
+    the result is kept for the process until a list is imported again)."""
+    key = _facts_key(run)
+    with _FACTS_LOCK:
+        found = _FACTS.get(key)
+    if found is None:
+        found = tuple(_read_person_facts(run))
+        with _FACTS_LOCK:
+            _FACTS[key] = found
+            while len(_FACTS) > FACTS_KEPT:
+                _FACTS.pop(next(iter(_FACTS)))
+    return list(found)
+
+
+def _read_person_facts(run: LinkRun) -> list[PersonFacts]:
     grouped: dict[int, list[Any]] = defaultdict(list)
     rows = ClusterMember.objects.filter(run=run).select_related("record", "record__source_list")
     for m in rows:
