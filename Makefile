@@ -72,14 +72,15 @@ demo: $(STAMP) $(MO)
 	@echo "Reports: var/reports/ru-vs-de.pdf (Russia vs Germany), var/reports/ru-vs-de.ru.html, var/reports/caseload.pdf, var/reports/victims.pdf; statistics pages at http://127.0.0.1:8000/en/stats/"
 	$(VENV)/bin/asylon serve --host 127.0.0.1 --port 8000
 
-# The whole suite on SQLite, then the database tests again on a throwaway PostgreSQL. Each stage
-# takes 6-9 minutes here; `timeout` interrupts one that runs 40 (pytest then prints what it was
-# running), so a stuck suite fails with a report well inside CI's 90 minutes. The slowest tests
-# and every failure and error are listed at the end, where a CI log's tail shows them.
+# The whole suite on SQLite, then the database tests again on a throwaway PostgreSQL (one server,
+# a test database per xdist worker). Each stage takes 6-8 minutes here; `timeout` interrupts
+# one that runs 40 (pytest then prints what it was running), so a stuck suite fails with a
+# report well inside CI's 90 minutes. The slowest tests and every failure and error are listed
+# at the end, where a CI log's tail shows them.
 PYTEST_REPORT := -rfE --durations=15
 test: $(STAMP) $(MO)
 	timeout -s INT -k 60 40m $(PY) -m pytest -n 2 -p no:cacheprovider $(PYTEST_REPORT)
-	ASYLON_TEST_DB=postgres timeout -s INT -k 60 40m $(PY) -m pytest -p no:cacheprovider \
+	ASYLON_TEST_DB=postgres timeout -s INT -k 60 40m $(PY) -m pytest -n 2 -p no:cacheprovider \
 	  $(PYTEST_REPORT) tests/web
 
 bench: $(STAMP)
