@@ -214,11 +214,12 @@ def test_the_page_starts_the_linkage_in_the_background(
     monkeypatch.setattr(jobs, "running", lambda: True)
     html = b.get(reverse("victims:persons")).content.decode()
     assert 'id="linking"' in html and 'id="link-form"' not in html
+    assert '<meta http-equiv="refresh" content="15">' in html  # the page reloads itself
     monkeypatch.setattr(jobs, "running", lambda: False)
     jobs.write_status("failed", error="There are no victim records to link: import a list first.")
     html = b.get(reverse("victims:persons")).content.decode()
     assert 'id="link-failed"' in html and "import a list first" in html
-    assert 'id="link-form"' in html
+    assert 'id="link-form"' in html and 'http-equiv="refresh"' not in html
     jobs.write_status("running", threshold=0.9)  # its process was killed: no lock, no ending
     assert "stopped before it finished" in b.get(reverse("victims:persons")).content.decode()
 
