@@ -126,19 +126,23 @@ def start(username: str | None, threshold: float, env: dict[str, str] | None = N
             command += ["--user", username]
         child_env = dict(os.environ if env is None else env)
         child_env[LOCK_FD_VARIABLE] = str(fd)
-        with open(log_path(), "ab") as log:
-            os.chmod(log_path(), 0o600)
-            _CHILDREN.append(
-                subprocess.Popen(
-                    command,
-                    stdin=subprocess.DEVNULL,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    env=child_env,
-                    pass_fds=(fd,),
-                    start_new_session=True,  # a signal to the web worker is not the run's
+        try:
+            with open(log_path(), "ab") as log:
+                os.chmod(log_path(), 0o600)
+                _CHILDREN.append(
+                    subprocess.Popen(
+                        command,
+                        stdin=subprocess.DEVNULL,
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                        env=child_env,
+                        pass_fds=(fd,),
+                        start_new_session=True,  # a signal to the web worker is not the run's
+                    )
                 )
-            )
+        except OSError as err:
+            write_status("failed", error=f"the run could not be started ({type(err).__name__})")
+            raise
         return True
     finally:
         os.close(fd)  # the child keeps the lock through its own copy
