@@ -32,35 +32,43 @@ def _wait_until_idle(seconds: float) -> None:
         time.sleep(0.2)
 
 
-def test_a_run_started_in_the_background_holds_the_lock_and_stores_its_run(
-    tmp_path: Path, settings: Any
-) -> None:
+@pytest.fixture
+def installation(tmp_path: Path, settings: Any) -> dict[str, str]:
+    """The environment of an installation on a database file and a var folder of its own,
+    migrated; this process looks for the lock where that installation keeps it."""
     var = tmp_path / "var"
-    db = tmp_path / "asylon.sqlite3"
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{db}",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'asylon.sqlite3'}",
         "ASYLON_VAR_DIR": str(var),
         "DJANGO_SETTINGS_MODULE": "asylon.web.settings",
     }
     env.pop("ASYLON_TEST_DB", None)
     settings.ASYLON_LOCKS_DIR = str(var / "locks")  # where the child's settings put them
+    assert asylon(env, "manage", "migrate", "-v0").returncode == 0
+    return env
 
-    def asylon(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "asylon.cli", *args],
-            env=env, cwd=REPO, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL,
-        )  # fmt: skip
 
-    assert asylon("manage", "migrate", "-v0").returncode == 0
-    loaded = asylon("victims", "load-demo", "--people", "60", "--sources", "3")
+def asylon(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "asylon.cli", *args],
+        env=env, cwd=REPO, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def test_a_run_started_in_the_background_holds_the_lock_and_stores_its_run(
+    installation: dict[str, str], tmp_path: Path
+) -> None:
+    env = installation
+    db = tmp_path / "asylon.sqlite3"
+    loaded = asylon(env, "victims", "load-demo", "--people", "60", "--sources", "3")
     assert loaded.returncode == 0, loaded.stderr
     assert "linkage run 1:" in loaded.stdout
 
     # a run from a shell while the lock is held is refused, and changes nothing
     with jobs.exclusive():
         assert jobs.running()
-        refused = asylon("victims", "link")
+        refused = asylon(env, "victims", "link")
         assert refused.returncode == 2
         assert "another linkage run is in progress" in refused.stderr
         assert jobs.start("", 0.5, env=env) is False  # nor does the page start one
@@ -82,21 +90,8 @@ def test_a_run_started_in_the_background_holds_the_lock_and_stores_its_run(
     assert oct(log.stat().st_mode & 0o777) == "0o600"
 
 
-def test_a_run_that_fails_says_so_and_frees_the_lock(tmp_path: Path, settings: Any) -> None:
-    var = tmp_path / "var"
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
-        "ASYLON_VAR_DIR": str(var),
-        "DJANGO_SETTINGS_MODULE": "asylon.web.settings",
-    }
-    env.pop("ASYLON_TEST_DB", None)
-    settings.ASYLON_LOCKS_DIR = str(var / "locks")
-    migrate = subprocess.run(
-        [sys.executable, "-m", "asylon.cli", "manage", "migrate", "-v0"],
-        env=env, cwd=REPO, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert migrate.returncode == 0, migrate.stderr
+def test_a_run_that_fails_says_so_and_frees_the_lock(installation: dict[str, str]) -> None:
+    env = installation
     assert jobs.start(None, 0.5, env=env) is True  # nothing to link: the run fails
     _wait_until_idle(120)
     status = jobs.last_status()

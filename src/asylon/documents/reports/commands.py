@@ -17,7 +17,7 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import NoReturn
@@ -103,6 +103,27 @@ def _origin(text: str) -> str:
     return code
 
 
+def output_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Every report's ``--format``, ``--lang`` and ``--output``."""
+    for option in reversed(
+        (
+            click.option(
+                "--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True
+            ),
+            click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True),
+            click.option(
+                "--output",
+                "-o",
+                type=click.Path(dir_okay=False, path_type=Path),
+                default=None,
+                help="File to write (default: standard output).",
+            ),
+        )
+    ):
+        command = option(command)
+    return command
+
+
 @click.group("report")
 def report_group() -> None:
     """Publishable reports with summary figures, tables, charts, methods and sources."""
@@ -119,15 +140,7 @@ def report_group() -> None:
 @click.option("--origin", default="SY", show_default=True, help="Country of origin (only SY).")
 @click.option("--from", "first", default=None, help="First year (default 2011).")
 @click.option("--to", "last", default=None, help="Last year (default: the latest in the data).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True)
-@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="File to write (default: standard output).",
-)
+@output_options
 def asylum_practice_cmd(
     asylum_countries: tuple[str, ...],
     origin: str,
@@ -176,15 +189,7 @@ def asylum_practice_cmd(
 
 
 @report_group.command("caseload")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True)
-@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="File to write (default: standard output).",
-)
+@output_options
 @click.option("--team", default=None, help="One team's cases (default: the whole organisation).")
 def caseload_cmd(fmt: str, lang: str, output: Path | None, team: str | None) -> None:
     """The organisation's own figures from the case database, disclosure-controlled."""
@@ -213,15 +218,7 @@ def caseload_cmd(fmt: str, lang: str, output: Path | None, team: str | None) -> 
 
 
 @report_group.command("victims")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True)
-@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="File to write (default: standard output).",
-)
+@output_options
 @click.option(
     "--exact",
     is_flag=True,

@@ -194,43 +194,40 @@ def train_and_predict(
     scorer: NameScorer | None = None,
 ) -> Prediction:
     """Train the configuration's model on ``frame`` without labels and predict its edges."""
-    with _quiet_splink():
-        return _train_and_predict(frame, config, threshold, seed, judged_pairs, scorer)
+    with _quiet_splink(), _duckdb(config, scorer) as connection:
+        return _train_and_predict(connection, frame, config, threshold, seed, judged_pairs)
+
+
+@contextlib.contextmanager
+def _duckdb(
+    config: LinkageConfig, scorer: NameScorer | None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The DuckDB connection Splink runs on, closed at the end in this thread (never left to
+    the garbage collector)."""
+    connection = duckdb.connect()
+    try:
+        if config.uses_name_udf:
+            # DuckDB on one thread, the caller's. The name score is Python: from DuckDB's
+            # worker threads every call would wait for the GIL, and callbacks into Python from
+            # those threads can deadlock now and then when Python threads start or stop
+            # meanwhile (duckdb-python's known GIL hazards; reported by xarray-sql #241 for
+            # Python scans). A web worker or a test runner has such threads. Measured on 2,782
+            # generated records (2 cores): 21.7 s on one thread, 22.1 s on two.
+            connection.execute("SET threads = 1")
+            register_name_score(connection, scorer)
+        yield connection
+    finally:
+        connection.close()
 
 
 def _train_and_predict(
-    frame: pd.DataFrame,
-    config: LinkageConfig,
-    threshold: float,
-    seed: int,
-    judged_pairs: Iterable[tuple[str, str]],
-    scorer: NameScorer | None,
-) -> Prediction:
-    connection = duckdb.connect()
-    try:
-        return _run_splink(connection, frame, config, threshold, seed, judged_pairs, scorer)
-    finally:
-        connection.close()  # now, in this thread: never left to the garbage collector
-
-
-def _run_splink(
     connection: duckdb.DuckDBPyConnection,
     frame: pd.DataFrame,
     config: LinkageConfig,
     threshold: float,
     seed: int,
     judged_pairs: Iterable[tuple[str, str]],
-    scorer: NameScorer | None,
 ) -> Prediction:
-    if config.uses_name_udf:
-        # DuckDB on one thread, the caller's. The name score is Python: from DuckDB's worker
-        # threads every call would wait for the GIL, and callbacks into Python from those
-        # threads can deadlock now and then when Python threads start or stop meanwhile
-        # (duckdb-python's known GIL hazards; reported by xarray-sql #241 for Python scans).
-        # A web worker or a test runner has such threads. Measured on 2,782 generated
-        # records (2 cores): 21.7 s on one thread, 22.1 s on two.
-        connection.execute("SET threads = 1")
-        register_name_score(connection, scorer)
     comparisons: list[ComparisonCreator | dict[str, Any]] = [*config.comparisons()]
     settings = SettingsCreator(
         link_type=config.link_type,
