@@ -202,12 +202,12 @@ from asylon.web.security import static_headers as _static_headers  # noqa: E402
 WHITENOISE_USE_FINDERS = True  # serve straight from the package: no collectstatic step
 WHITENOISE_ALLOW_ALL_ORIGINS = False  # no Access-Control-Allow-Origin: * on our files
 WHITENOISE_ADD_HEADERS_FUNCTION = _static_headers
-# Uploaded documents: content-addressed files under var/documents (or ASYLON_DOCUMENTS_DIR);
-# large uploads are spooled next to them, never in the system temp folder.
 # The page starts a linkage run as a process of its own (asylon.web.victims.jobs); off only
 # where that process cannot reach the database (the tests' in-memory SQLite).
 ASYLON_VICTIMS_LINK_IN_BACKGROUND = True
 ASYLON_LOCKS_DIR = str(var_dir() / "locks")  # one linkage run at a time (flock)
+# Uploaded documents: content-addressed files under var/documents (or ASYLON_DOCUMENTS_DIR);
+# large uploads are spooled next to them, never in the system temp folder.
 ASYLON_DOCUMENTS_DIR = os.environ.get("ASYLON_DOCUMENTS_DIR") or str(var_dir() / "documents")
 Path(ASYLON_DOCUMENTS_DIR).mkdir(mode=0o700, parents=True, exist_ok=True)
 FILE_UPLOAD_TEMP_DIR = ASYLON_DOCUMENTS_DIR

@@ -65,8 +65,8 @@ def stratified(
 
     doc = counts.estimate_by(run, by, settings)
     published: dict[str, Any] = {}
-    if not exact:
-        table = counts.count_by(counts.person_facts(run), by, controlled=True).table
+    if not exact:  # the controlled table the report prints for this dimension
+        table = figures.tables[by].table
         published = {r: c[0].value for r, c in zip(table.rows, table.cells, strict=True)}
     strata = []
     for part in doc.get("strata", []):

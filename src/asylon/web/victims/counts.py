@@ -311,21 +311,27 @@ def overlap_csv(rows: Sequence[tuple[tuple[int, ...], int]], sources: Sequence[s
 STRATA = ("governorate", "year")
 
 
-def overlap_strata_csv(persons: Sequence[PersonFacts], sources: Sequence[str], by: str) -> str:
-    """One overlap table per stratum (governorate or year) in one CSV, with the stratum in a
-    column named ``by``, as ``asylon estimate --overlap FILE.csv --strata <by>`` reads it."""
+def strata(persons: Sequence[PersonFacts], by: str) -> list[tuple[str, list[PersonFacts]]]:
+    """The persons grouped by governorate or year, in order ("not recorded" last)."""
     if by not in STRATA:
         raise ValueError(f"strata by one of {', '.join(STRATA)}, not {by!r}")
-    if by in sources:
-        raise ValueError(f"a source is named {by!r}: the strata column would clash with it")
     groups: dict[str, list[PersonFacts]] = defaultdict(list)
     for p in persons:
         groups[p.value(by)].append(p)
+    return [(k, groups[k]) for k in sorted(groups, key=lambda v: (v == NOT_RECORDED, v))]
+
+
+def overlap_strata_csv(persons: Sequence[PersonFacts], sources: Sequence[str], by: str) -> str:
+    """One overlap table per stratum (governorate or year) in one CSV, with the stratum in a
+    column named ``by``, as ``asylon estimate --overlap FILE.csv --strata <by>`` reads it."""
+    groups = strata(persons, by)
+    if by in sources:
+        raise ValueError(f"a source is named {by!r}: the strata column would clash with it")
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([by, *sources, "count"])
-    for stratum in sorted(groups, key=lambda v: (v == NOT_RECORDED, v)):
-        for pattern, n in overlap(groups[stratum], sources):
+    for stratum, members in groups:
+        for pattern, n in overlap(members, sources):
             writer.writerow([stratum, *pattern, n])
     return out.getvalue()
 
@@ -369,22 +375,18 @@ def estimate_by(
     run: LinkRun, by: str, settings: Any = None, method: str = "lcmcr"
 ) -> dict[str, Any]:
     """The estimate stratified ``by`` governorate or year: one overlap table per stratum,
-    each estimated on its own (seeds derived from the run's), and their total
-    (:func:`asylon.linkage.estimate.estimate`; its ``strata`` list has each stratum's). Not
-    kept on the run: a stratum takes seconds, so only a report that asks for it pays."""
+    each estimated on its own (a seed per stratum, derived from the settings' seed), and their
+    total (:func:`asylon.linkage.estimate.estimate`; its ``strata`` list has each stratum's).
+    Not kept on the run: a stratum takes seconds, so only a report that asks for it pays."""
     from asylon.linkage.estimate import estimate, table_from_patterns
 
-    if by not in STRATA:
-        raise ValueError(f"strata by one of {', '.join(STRATA)}, not {by!r}")
+    groups = strata(person_facts(run), by)
     sources = sources_of(run)
     if len(sources) < 2:
         return estimate_overlap([], sources, source=f"linkage run {run.pk}")
-    groups: dict[str, list[PersonFacts]] = defaultdict(list)
-    for p in person_facts(run):
-        groups[p.value(by)].append(p)
     tables = []
-    for stratum in sorted(groups, key=lambda v: (v == NOT_RECORDED, v)):
-        rows = overlap(groups[stratum], sources)
+    for stratum, members in groups:
+        rows = overlap(members, sources)
         tables.append(
             table_from_patterns(
                 sources, [p for p, _ in rows], [n for _, n in rows], stratum=stratum
