@@ -60,6 +60,15 @@ def demo_names() -> list[str]:
     return sorted(names)
 
 
+def register_names() -> list[str]:
+    """The names of the people of the starter register (``make demo`` loads it), every script."""
+    names: set[str] = set()
+    for path in sorted((REPO / "data" / "register" / "persons").glob("*.yaml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        names.update(n["text"] for n in doc["person"]["names"] if len(n["text"]) >= 8)
+    return sorted(names)
+
+
 def raw(table: str, column: str, pk: Any) -> Any:
     qn = connection.ops.quote_name
     with connection.cursor() as cur:
@@ -481,7 +490,8 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
             timeout=600,
         )
 
-    for step in (("manage", "migrate", "-v0"), ("manage", "load_demo")):
+    steps = (("manage", "migrate", "-v0"), ("manage", "load_demo"), ("register", "load-starter"))
+    for step in steps:
         done = asylon(*step)
         assert done.returncode == 0, done.stderr[-2000:]
     yield {"url": url, "root": root, "var": var, "asylon": asylon, "name": name}
@@ -521,6 +531,11 @@ def test_a_dump_of_the_demo_database_holds_no_client_name_in_any_script(
     assert len(dump) > 100_000 and b"cases_client" in dump  # a real dump of the tables
     found = [n for n in names if n.encode("utf-8") in dump]
     assert found == [], f"names in the dump: {found}"
+    # nor the names of the register's people (the register is loaded: its tables are there)
+    people = register_names()
+    assert len(people) > 60 and b"register_person" in dump and b"register_revision" in dump
+    found = [n for n in people if n.encode("utf-8") in dump]
+    assert found == [], f"register names in the dump: {found}"
     # and the demo is there, readable with the key: the loader's search finds a demo client
     status = demo_db["asylon"]("keys", "status", "--format", "json")
     assert status.returncode == 0, status.stderr
@@ -529,6 +544,21 @@ def test_a_dump_of_the_demo_database_holds_no_client_name_in_any_script(
         c for c in columns if c["table"] == "cases_client" and c["column"] == "full_name"
     )
     assert client_names["values"] >= 24 and client_names["not_under_a_known_key"] == 0
+
+
+def test_the_register_migration_encrypts_the_rows_already_there(demo_db: dict[str, Any]) -> None:
+    """Unapplied, register 0002 puts the plaintext back; applied, it encrypts what is there."""
+    asylon = demo_db["asylon"]
+    back = asylon("manage", "migrate", "register", "0001", "-v0")
+    assert back.returncode == 0, back.stderr[-2000:]
+    assert b"Anwar Raslan" in _dump(demo_db)  # an installation from before the encryption
+    forward = asylon("manage", "migrate", "register", "-v0")
+    assert forward.returncode == 0, forward.stderr[-2000:]
+    dump = _dump(demo_db)
+    assert [n for n in register_names() if n.encode("utf-8") in dump] == []
+    verified = asylon("register", "verify")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "every hash matches" in verified.stdout
 
 
 def test_a_killed_rotation_resumes_and_the_audit_chain_still_verifies(
@@ -559,6 +589,9 @@ def test_a_killed_rotation_resumes_and_the_audit_chain_still_verifies(
     audit = asylon("audit", "verify")
     assert audit.returncode == 0, audit.stdout + audit.stderr
     assert "the chain is intact" in audit.stdout
+    # the register's revisions and custody chain cover the plaintext: rotation left them whole
+    register = asylon("register", "verify")
+    assert register.returncode == 0, register.stdout + register.stderr
     # and nothing of the names came out of the key commands
     for out in (killed, resumed, retired, checked):
         assert not any(n in out.stdout + out.stderr for n in demo_names())

@@ -22,6 +22,7 @@ from asylon.register.models import Source as CoreSource
 from asylon.register.register import RecordError
 from asylon.web.accounts.models import User
 from asylon.web.audit.models import AuditEntry
+from asylon.web.crypto.fields import aad_for, seal
 from asylon.web.register import records, transfer
 from asylon.web.register.commands import register_group
 from asylon.web.register.evidence import ingest_evidence, log_custody, open_evidence
@@ -249,12 +250,18 @@ def test_the_custody_log_is_append_only(docs_dir: Path) -> None:
 def test_tampered_custody_entries_are_named(docs_dir: Path) -> None:
     item = _evidence(docs_dir)
     log_custody(item, "viewed", None, "look")
+    # someone holding the data key re-encrypts another reason: the chain shows it
+    _forge("register_custodyentry", "reason", "nothing", "number = 2")
+    problems = verify_register().problems
+    assert problems == ["evidence item EV-12: custody entry 2: altered (its hash does not match)"]
+    # without the key, a value written in clear cannot be read: named by table, column and row
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE register_custodyentry SET reason = %s WHERE number = %s", ["nothing", 2]
         )
-    problems = verify_register().problems
-    assert problems == ["evidence item EV-12: custody entry 2: altered (its hash does not match)"]
+    (problem,) = verify_register().problems
+    assert problem.startswith("evidence item EV-12: cannot decrypt register_custodyentry.reason")
+    assert "nothing" not in problem
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM register_custodyentry WHERE number = %s", [2])
     assert verify_register().problems == [
@@ -296,11 +303,9 @@ def test_verify_names_a_file_altered_on_disk(docs_dir: Path) -> None:
 def test_verify_names_a_record_altered_in_the_database(docs_dir: Path) -> None:
     records.save_record(person(), None, "entered")
     assert verify_register().ok
-    with connection.cursor() as cursor:  # the revision's JSON, behind the application's back
-        cursor.execute(
-            "UPDATE register_revision SET canonical = %s WHERE record_id = %s",
-            ['{"id":"person-t","names":[{"text":"Someone Else"}],"type":"person"}', "person-t"],
-        )
+    forged = '{"id":"person-t","names":[{"text":"Someone Else"}],"type":"person"}'
+    # the revision's JSON, behind the application's back, by someone holding the data key
+    _forge("register_revision", "canonical", forged, "record_id = 'person-t'")
     assert verify_register().problems == [
         "person person-t: revision 1: canonical JSON does not match its SHA-256"
     ]
@@ -308,13 +313,19 @@ def test_verify_names_a_record_altered_in_the_database(docs_dir: Path) -> None:
 
 def test_verify_names_a_record_row_altered_in_the_database() -> None:
     records.save_record(person(), None, "entered")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE register_person SET birth_date = %s WHERE record_id = %s", ["1999", "person-t"]
-        )
+    _forge("register_person", "birth_date", "1999", "record_id = 'person-t'")
     assert verify_register().problems == [
         "person person-t: record content does not match its last revision (changed outside the application)"
     ]
+
+
+def _forge(table: str, column: str, value: str, where: str) -> None:
+    """Write ``value`` into ``table.column`` with SQL, encrypted as the application would."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {column} = %s WHERE {where}",
+            [seal(value, aad_for(table, column))],
+        )
 
 
 def test_the_verify_command_exits_non_zero_naming_the_item(docs_dir: Path) -> None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from asylon.register.canonical import record_json
 from asylon.register.register import RecordError
+from asylon.web.crypto.fields import DecryptionError
 from asylon.web.documents import storage
 from asylon.web.register.evidence import custody_hash
 from asylon.web.register.models import (
@@ -67,7 +68,9 @@ def verify_register() -> VerifyReport:
         for row in model.objects.order_by("record_id").iterator():
             n_records += 1
             history = revisions.pop((record_type, row.record_id), [])
-            problems.extend(f"{label} {row.record_id}: {p}" for p in _check_record(row, history))
+            problems.extend(
+                f"{label} {row.record_id}: {p}" for p in _readable(_check_record(row, history))
+            )
     for (record_type, record_id), _history in sorted(revisions.items()):
         problems.append(
             f"{LABELS.get(record_type, record_type)} {record_id}: revisions of a record that is not stored"
@@ -79,9 +82,19 @@ def verify_register() -> VerifyReport:
         entries = list(CustodyEntry.objects.filter(item=item).order_by("number"))
         n_entries += len(entries)
         problems.extend(
-            f"evidence item {item.record_id}: {p}" for p in _check_custody(item, entries)
+            f"evidence item {item.record_id}: {p}" for p in _readable(_check_custody(item, entries))
         )
     return VerifyReport(n_records, n_revisions, n_files, n_entries, problems)
+
+
+def _readable(found: Iterator[str]) -> Iterator[str]:
+    """The problems ``found`` yields, ending with one naming a value that cannot be decrypted
+    (altered, written around the application, or under a key no longer in the key file): its
+    table, column and row, never the value. The checks after it need that value, so they stop."""
+    try:
+        yield from found
+    except DecryptionError as err:
+        yield str(err)
 
 
 def _check_record(row: RegisterRecord, history: list[Revision]) -> Iterator[str]:

@@ -4,6 +4,14 @@ and the SHA-256 of its canonical JSON; every version and every status change kep
 append-only :class:`Revision`; evidence files kept through the documents storage (by SHA-256);
 an append-only, hash-chained :class:`CustodyEntry` log per evidence item.
 
+Encrypted at rest (:mod:`asylon.web.crypto.fields`, migration 0002): whatever names or
+describes a person — persons' names, birth dates and places, victims' names and ages, who
+evidence was obtained from or handed to, file names — every title and citation (a court
+judgment or a witness statement names people) and every free text (descriptions, notes,
+pinpoints, reasons), with each revision's canonical JSON, which holds all of these. Ids,
+kinds, statuses, dates, places, units, positions and the hashes stay in clear: the pages
+filter and join on them. A register dump alone names nobody.
+
 The column names are the core's field names (links as ``<x>_id`` holding the linked record's
 id, lists as JSON), so :mod:`.records` converts rows and core records generically. Strings of
 this app are not translated yet: the register's pages (and their catalogues) come with them.
@@ -26,6 +34,7 @@ from asylon.register.models import (
     SOURCE_KINDS,
     UNIT_KINDS,
 )
+from asylon.web.crypto.fields import EncryptedJSONField, EncryptedTextField
 
 
 def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -77,7 +86,7 @@ class RegisterRecord(models.Model):
     updated_at = models.DateTimeField("updated at", auto_now=True)
     # the core's common fields
     source_ids = models.JSONField(default=list, blank=True)
-    notes = models.TextField(null=True, blank=True)
+    notes = EncryptedTextField(null=True, blank=True)
     verify = models.JSONField(default=list, blank=True)
 
     class Meta:
@@ -103,12 +112,12 @@ def _link(to: str, related: str, null: bool = False) -> Any:
 class Source(RegisterRecord):
     RECORD_TYPE = "source"
     kind = models.CharField(max_length=30, choices=_choices(SOURCE_KINDS))
-    citation = models.TextField()
-    title = models.CharField(max_length=500, null=True, blank=True)
+    citation = EncryptedTextField()
+    title = EncryptedTextField(max_length=500, null=True, blank=True)
     publisher = models.CharField(max_length=300, null=True, blank=True)
     date = models.CharField(max_length=10, null=True, blank=True)
-    url = models.CharField(max_length=2000, null=True, blank=True)
-    description = models.TextField(null=True, blank=True)
+    url = EncryptedTextField(max_length=2000, null=True, blank=True)
+    description = EncryptedTextField(null=True, blank=True)
 
 
 class Unit(RegisterRecord):
@@ -120,7 +129,7 @@ class Unit(RegisterRecord):
     country = models.CharField(max_length=2, default="SY")
     place = models.CharField(max_length=300, null=True, blank=True)
     place_code = models.CharField(max_length=40, null=True, blank=True)
-    description = models.TextField(null=True, blank=True)
+    description = EncryptedTextField(null=True, blank=True)
     parent_id: str | None
 
 
@@ -128,20 +137,20 @@ class Position(RegisterRecord):
     RECORD_TYPE = "position"
     title = models.CharField(max_length=500)
     unit = _link(Unit, "positions")
-    description = models.TextField(null=True, blank=True)
+    description = EncryptedTextField(null=True, blank=True)
     unit_id: str
 
 
 class Person(RegisterRecord):
     RECORD_TYPE = "person"
-    names = models.JSONField(default=list)
+    names = EncryptedJSONField(default=list)
     gender = models.CharField(max_length=10, null=True, blank=True)
-    birth_date = models.CharField(max_length=10, null=True, blank=True, db_index=True)
-    birth_place = models.CharField(max_length=300, null=True, blank=True)
+    birth_date = EncryptedTextField(max_length=10, null=True, blank=True)
+    birth_place = EncryptedTextField(max_length=300, null=True, blank=True)
     birth_place_code = models.CharField(max_length=40, null=True, blank=True)
     nationality = models.JSONField(default=list, blank=True)
     death_date = models.CharField(max_length=10, null=True, blank=True)
-    description = models.TextField(null=True, blank=True)
+    description = EncryptedTextField(null=True, blank=True)
 
 
 class Membership(RegisterRecord):
@@ -151,7 +160,7 @@ class Membership(RegisterRecord):
     role = models.CharField(max_length=300, null=True, blank=True)
     start_date = models.CharField(max_length=10, null=True, blank=True)
     end_date = models.CharField(max_length=10, null=True, blank=True)
-    description = models.TextField(null=True, blank=True)
+    description = EncryptedTextField(null=True, blank=True)
     person_id: str
     unit_id: str
 
@@ -162,14 +171,14 @@ class Occupancy(RegisterRecord):
     position = _link(Position, "occupancies")
     start_date = models.CharField(max_length=10, null=True, blank=True)
     end_date = models.CharField(max_length=10, null=True, blank=True)
-    description = models.TextField(null=True, blank=True)
+    description = EncryptedTextField(null=True, blank=True)
     person_id: str
     position_id: str
 
 
 class Incident(RegisterRecord):
     RECORD_TYPE = "incident"
-    title = models.CharField(max_length=500)
+    title = EncryptedTextField(max_length=500)
     violation_types = models.JSONField(default=list)
     start_date = models.CharField(max_length=10, db_index=True)
     end_date = models.CharField(max_length=10, null=True, blank=True)
@@ -177,7 +186,7 @@ class Incident(RegisterRecord):
     place_code = models.CharField(max_length=40, null=True, blank=True)
     country = models.CharField(max_length=2, default="SY")
     victim_counts = models.JSONField(default=list, blank=True)
-    description = models.TextField()
+    description = EncryptedTextField()
     legal_qualifications = models.JSONField(default=list, blank=True)
 
 
@@ -186,10 +195,10 @@ class Victim(RegisterRecord):
 
     RECORD_TYPE = "victim"
     incident_ids = models.JSONField(default=list)
-    name = models.CharField(max_length=300, null=True, blank=True)
+    name = EncryptedTextField(max_length=300, null=True, blank=True)
     gender = models.CharField(max_length=10, null=True, blank=True)
-    age = models.PositiveSmallIntegerField(null=True, blank=True)
-    description = models.TextField(null=True, blank=True)
+    age = EncryptedJSONField(null=True, blank=True)
+    description = EncryptedTextField(null=True, blank=True)
 
 
 class Allegation(RegisterRecord):
@@ -202,8 +211,8 @@ class Allegation(RegisterRecord):
         max_length=30, choices=_choices(LIABILITY_MODES), default="unspecified"
     )
     certainty = models.CharField(max_length=30, choices=_choices(CERTAINTIES))
-    description = models.TextField()
-    pinpoint = models.TextField(null=True, blank=True)
+    description = EncryptedTextField()
+    pinpoint = EncryptedTextField(null=True, blank=True)
     person_id: str | None
     unit_id: str | None
     incident_id: str
@@ -214,16 +223,16 @@ class EvidenceItem(RegisterRecord):
     (checked on every read), its custody in :class:`CustodyEntry`."""
 
     RECORD_TYPE = "evidence"
-    title = models.CharField(max_length=500)
+    title = EncryptedTextField(max_length=500)
     kind = models.CharField(max_length=20, choices=_choices(EVIDENCE_KINDS))
     file_sha256 = models.CharField("SHA-256 of the file", max_length=64, db_index=True)
     size = models.PositiveBigIntegerField()
     media_type = models.CharField(max_length=100)
-    file_name = models.CharField(max_length=255, null=True, blank=True)
-    obtained_from = models.CharField(max_length=300, null=True, blank=True)
+    file_name = EncryptedTextField(max_length=255, null=True, blank=True)
+    obtained_from = EncryptedTextField(max_length=300, null=True, blank=True)
     obtained_on = models.CharField(max_length=10, null=True, blank=True)
     related_ids = models.JSONField(default=list, blank=True)
-    description = models.TextField(null=True, blank=True)
+    description = EncryptedTextField(null=True, blank=True)
     custody_head = models.CharField("hash of the last custody entry", max_length=64, blank=True)
 
 
@@ -256,13 +265,13 @@ class Revision(AppendOnly):
     number = models.PositiveIntegerField()
     action = models.CharField(max_length=10, choices=Action.choices)
     status = models.CharField(max_length=20, choices=Status.choices)
-    canonical = models.TextField("canonical JSON")
+    canonical = EncryptedTextField("canonical JSON")
     sha256 = models.CharField("SHA-256 of the canonical JSON", max_length=64)
     author: models.ForeignKey[Any, Any] = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     at: models.DateTimeField[datetime, datetime] = models.DateTimeField(auto_now_add=True)
-    reason = models.TextField()
+    reason = EncryptedTextField()
     author_id: int | None
 
     class Meta:
@@ -303,8 +312,8 @@ class CustodyEntry(AppendOnly):
     )
     username = models.CharField(max_length=150, blank=True)
     at = models.DateTimeField()
-    reason = models.TextField()
-    counterpart = models.CharField(
+    reason = EncryptedTextField()
+    counterpart = EncryptedTextField(
         "received from / transferred to", max_length=300, blank=True, default=""
     )
     file_sha256 = models.CharField(max_length=64)
