@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from asylon.linkage.estimate import lcmcr
 from asylon.linkage.estimate.lcmcr import LcmcrSettings, lcmcr_estimate, sample_lcmcr
 from asylon.linkage.estimate.overlap import read_overlap, table_from_patterns
 from asylon.linkage.estimate.service import estimate
 from asylon.linkage.estimate.simulate import scenarios
 from asylon.paths import data_dir
 
-QUICK = LcmcrSettings(burn_in=500, samples=250, thin=5, chains=3, seed=11)
+DEFAULTS = LcmcrSettings(seed=11)  # the chain lengths users get: compiled, they take a second
 KOSOVO = data_dir() / "mse-overlap-tables" / "kosovo_1999_4lists.csv"
 
 
 def test_independent_three_lists_recovered_within_the_interval() -> None:
     table = scenarios(2000)["independent"].draw(np.random.default_rng(7))
-    est = lcmcr_estimate(table, QUICK)
+    est = lcmcr_estimate(table, DEFAULTS)
     assert est.lower is not None and est.upper is not None and est.median is not None
     assert est.lower <= 2000 <= est.upper
     assert abs(est.median / 2000 - 1.0) < 0.1
@@ -47,13 +49,26 @@ def test_a_seed_fixes_the_draws() -> None:
     assert not np.array_equal(first.total, other.total)
 
 
+def test_a_seed_gives_the_same_draws_on_one_core_or_several(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each chain has its own generator: how many run at once does not change the draws."""
+    table = scenarios(2000)["heterogeneous"].draw(np.random.default_rng(2))
+    settings = LcmcrSettings(burn_in=200, samples=50, thin=2, chains=4, seed=5)
+    several = sample_lcmcr(table, settings)
+    monkeypatch.setattr(lcmcr.os, "cpu_count", lambda: 1)
+    one = sample_lcmcr(table, settings)
+    assert np.array_equal(one.total, several.total) and np.array_equal(one.alpha, several.alpha)
+    assert len({tuple(chain) for chain in one.total}) == 4  # and the chains differ
+
+
 def test_strata_add_up_draw_by_draw() -> None:
     rng = np.random.default_rng(8)
     parts = []
     for label in ("north", "south"):
         t = scenarios(1500)["independent"].draw(rng)
         parts.append(table_from_patterns(t.lists, t.patterns, t.counts, stratum=label))
-    doc = estimate(parts, "lcmcr", LcmcrSettings(burn_in=1000, samples=400, thin=5, seed=12))
+    doc = estimate(parts, "lcmcr", LcmcrSettings(seed=12))
     assert doc["identified"], doc["reasons"]
     assert [s["stratum"] for s in doc["strata"]] == ["north", "south"]
     medians = [s["estimates"][0]["median"] for s in doc["strata"]]
@@ -66,7 +81,7 @@ def test_a_hopeless_table_is_not_given_a_number() -> None:
     table = table_from_patterns(
         ["A", "B", "C"], [[1, 0, 0], [0, 1, 0], [1, 1, 0], [0, 0, 1]], [40, 30, 10, 16]
     )
-    doc = estimate([table], "lcmcr", QUICK)
+    doc = estimate([table], "lcmcr", DEFAULTS)
     assert doc["identified"] is False
     assert doc["median"] is None and doc["lower"] is None and doc["upper"] is None
     assert any("'C' shares no record" in r for r in doc["reasons"])

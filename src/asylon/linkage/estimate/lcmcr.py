@@ -30,14 +30,18 @@ lambda first). Steps 3-5 can be repeated ``inner`` times per sweep (default 1, a
 is an exact conditional draw, and the repetition speeds up the slow lambda/n0 exchange.
 Starting values follow the R package (see :func:`sample_lcmcr`).
 
-Several chains run side by side in one vectorised NumPy loop from dispersed starting points;
-R-hat and the effective sample size of N come from :mod:`.diagnostics`.
+Several chains run from dispersed starting points, each compiled (:mod:`.lcmcr_chain`, Numba)
+with its own random generator and all at once on threads; R-hat and the effective sample size
+of N come from :mod:`.diagnostics`.
 """
 
 from __future__ import annotations
 
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -49,7 +53,6 @@ from .result import Estimate
 
 RHAT_MAX = 1.1
 ESS_MIN = 100.0
-_TINY = 1e-12
 WARM_UP = 500  # iterations with alpha fixed, before the burn-in proper (as the R package)
 
 
@@ -84,115 +87,74 @@ class LcmcrDraws:
 
 
 def sample_lcmcr(table: OverlapTable, settings: LcmcrSettings) -> LcmcrDraws:
-    """Run the Gibbs sampler; deterministic for a given ``settings.seed``."""
+    """Run the Gibbs sampler; deterministic for a given ``settings.seed``.
+
+    Each chain draws from its own generator (``SeedSequence(seed).spawn``) and runs compiled
+    (:mod:`.lcmcr_chain`), the chains side by side on threads: the same seed gives the same
+    draws whatever the number of cores.
+    """
+    from .lcmcr_chain import run_chain  # Numba and LLVM load only when a chain runs
+
     settings.check()
     keep = table.counts > 0
-    x = table.patterns[keep].astype(np.float64)  # (M, J)
-    freq = table.counts[keep]
+    x = np.ascontiguousarray(table.patterns[keep], dtype=np.float64)  # (M, J)
+    freq = np.ascontiguousarray(table.counts[keep], dtype=np.int64)
     n = int(freq.sum())
     if n == 0:
         raise ValueError("the table records nobody")
-    n_chains, n_classes, n_lists = settings.chains, settings.K, table.n_lists
-    rng = np.random.default_rng(settings.seed)
-
-    # Starts as in the R package (class weights concentrated on four classes, every class at
-    # the lists' marginal capture shares, alpha = 0.3 / K held fixed for a warm-up of
-    # ``WARM_UP`` iterations, then classes ordered by weight), made dispersed across chains by
-    # jittering the shares and drawing the number unobserved between 0.2 n and 3 n.
-    share = np.clip(x.T @ freq / n, 0.02, 0.98)
-    jitter = np.exp(rng.normal(0.0, 0.3, size=(n_chains, n_lists, 1)))
-    lam = np.broadcast_to(
-        np.clip(share[None, :, None] * jitter, 0.01, 0.99), (n_chains, n_lists, n_classes)
-    ).copy()
-    log_nu = np.log(np.broadcast_to(_start_weights(n_classes), (n_chains, n_classes))).copy()
-    alpha = np.full(n_chains, 0.3 / n_classes)
-    n0 = np.floor(n * rng.uniform(0.2, 3.0, size=n_chains)).astype(np.int64)
-    count0 = rng.multinomial(n0, _normalise(log_nu + np.log1p(-lam).sum(axis=1)))
-    freq_c = np.broadcast_to(freq, (n_chains, freq.size))
+    rngs = [
+        np.random.default_rng(s)
+        for s in np.random.SeedSequence(settings.seed).spawn(settings.chains)
+    ]
     burn_in = WARM_UP + settings.burn_in
-    total_draws = burn_in + settings.samples * settings.thin
-    out_total = np.empty((n_chains, settings.samples), dtype=np.int64)
-    out_alpha = np.empty((n_chains, settings.samples), dtype=np.float64)
-    out_occ = np.empty((n_chains, settings.samples), dtype=np.int64)
-    kept = 0
-    log_lam = np.log(lam)
-    log_lam_not = np.log1p(-lam)
-    for it in range(total_draws):
-        # 1. latent classes of the observed people, cell by cell
-        not_seen = log_lam_not.sum(axis=1)  # (C, K): log prod_j (1 - lambda_jk)
-        log_p = (log_nu + not_seen)[:, None, :] + x @ (log_lam - log_lam_not)  # (C, M, K)
-        counts = rng.multinomial(freq_c, _normalise(log_p))
-        n_obs_k = counts.sum(axis=1)
-        ones = (x.T @ counts).astype(np.float64)  # (C, J, K)
-        # 2. stick-breaking weights given the classes (observed and unobserved people)
-        log_nu = _draw_weights(rng, n_obs_k + count0, alpha)
-        # 3. capture probabilities, then 4. the number unobserved and 5. their classes;
-        # repeated ``settings.inner`` times, since this loop is where the chain is slowest
-        for _ in range(settings.inner):
-            log_lam, log_lam_not = _draw_capture(rng, ones, n_obs_k + count0)
-            n0, count0 = _draw_unobserved(rng, log_nu, log_lam_not, n)
-        # 6. concentration of the stick-breaking process
-        if it >= WARM_UP:
-            alpha = rng.gamma(
-                settings.a_alpha + n_classes - 1.0, 1.0 / (settings.b_alpha - log_nu[:, -1])
-            )
-        elif it == WARM_UP - 1:
-            order = np.argsort(-log_nu, axis=1, kind="stable")
-            log_nu = np.take_along_axis(log_nu, order, axis=1)
-            log_lam = np.take_along_axis(log_lam, order[:, None, :], axis=2)
-            log_lam_not = np.take_along_axis(log_lam_not, order[:, None, :], axis=2)
-            count0 = np.take_along_axis(count0, order, axis=1)
-            n_obs_k = np.take_along_axis(n_obs_k, order, axis=1)
-        if it >= burn_in and (it - burn_in) % settings.thin == settings.thin - 1:
-            out_total[:, kept] = n + n0
-            out_alpha[:, kept] = alpha
-            out_occ[:, kept] = ((n_obs_k + count0) > 0).sum(axis=1)
-            kept += 1
-    return LcmcrDraws(out_total, out_alpha, out_occ)
+
+    def chain(rng: np.random.Generator) -> tuple[Any, Any, Any]:
+        lam, log_nu, alpha, n0 = _start(rng, x, freq, settings.K)
+        return run_chain(
+            rng,
+            x,
+            freq,
+            lam,
+            log_nu,
+            alpha,
+            n0,
+            settings.a_alpha,
+            settings.b_alpha,
+            WARM_UP,
+            burn_in,
+            settings.samples,
+            settings.thin,
+            settings.inner,
+        )
+
+    with ThreadPoolExecutor(max_workers=min(settings.chains, os.cpu_count() or 1)) as pool:
+        runs = list(pool.map(chain, rngs))
+    return LcmcrDraws(
+        np.stack([r[0] for r in runs]),
+        np.stack([r[1] for r in runs]),
+        np.stack([r[2] for r in runs]),
+    )
 
 
-def _draw_weights(
-    rng: np.random.Generator, n_k: npt.NDArray[np.int64], alpha: npt.NDArray[np.float64]
-) -> npt.NDArray[np.float64]:
-    """log nu from the truncated stick-breaking posterior: V_k ~ Beta(1 + n_k, alpha + n_>k).
-
-    Beta variates as Ga / (Ga + Gb) on the log scale, with log Gamma(a) drawn as
-    log Gamma(a + 1) + log(U) / a so that tiny shapes (alpha near 0) do not underflow.
-    """
-    above = (n_k.sum(axis=1, keepdims=True) - np.cumsum(n_k, axis=1))[:, :-1]
-    shapes = np.concatenate([1.0 + n_k[:, :-1], alpha[:, None] + above], axis=1)
-    lg = np.log(rng.standard_gamma(shapes + 1.0)) + np.log(rng.random(shapes.shape)) / shapes
-    half = n_k.shape[1] - 1
-    lsum = np.logaddexp(lg[:, :half], lg[:, half:])
-    log_1mv = lg[:, half:] - lsum
-    rest = np.cumsum(log_1mv, axis=1)
-    return np.concatenate([lg[:, :half] - lsum + rest - log_1mv, rest[:, -1:]], axis=1)
-
-
-def _draw_capture(
-    rng: np.random.Generator, ones: npt.NDArray[np.float64], n_k: npt.NDArray[np.int64]
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """log lambda and log(1 - lambda): lambda_jk ~ Beta(1 + ones_jk, 1 + n_k - ones_jk)."""
-    g = rng.standard_gamma(np.stack([1.0 + ones, 1.0 + n_k[:, None, :] - ones]))
-    lam = np.minimum(np.maximum(g[0] / (g[0] + g[1]), _TINY), 1.0 - _TINY)
-    return np.log(lam), np.log1p(-lam)
-
-
-def _draw_unobserved(
+def _start(
     rng: np.random.Generator,
-    log_nu: npt.NDArray[np.float64],
-    log_lam_not: npt.NDArray[np.float64],
-    n: int,
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """n0 ~ NegBin(n, 1 - pi_0), then the classes of the n0 unobserved ~ Multinomial."""
-    log_q0 = log_nu + log_lam_not.sum(axis=1)
-    top = log_q0.max(axis=1)
-    q0 = np.exp(log_q0 - top[:, None])
-    q0_sum = q0.sum(axis=1)
-    log_pi0 = np.minimum(top + np.log(q0_sum), 0.0)
-    p_seen = np.maximum(-np.expm1(log_pi0), 1e-10)
-    n0 = rng.negative_binomial(n, p_seen).astype(np.int64)
-    return n0, rng.multinomial(n0, q0 / q0_sum[:, None])
+    x: npt.NDArray[np.float64],
+    freq: npt.NDArray[np.int64],
+    n_classes: int,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], float, int]:
+    """A chain's start, as in the R package (class weights concentrated on four classes, every
+    class at the lists' marginal capture shares, alpha = 0.3 / K held fixed for a warm-up of
+    ``WARM_UP`` iterations, then classes ordered by weight), made dispersed across chains by
+    jittering the shares and drawing the number unobserved between 0.2 n and 3 n."""
+    n = int(freq.sum())
+    share = np.clip(x.T @ freq / n, 0.02, 0.98)
+    jitter = np.exp(rng.normal(0.0, 0.3, size=(share.size, 1)))
+    lam = np.ascontiguousarray(
+        np.broadcast_to(np.clip(share[:, None] * jitter, 0.01, 0.99), (share.size, n_classes))
+    )
+    log_nu = np.log(_start_weights(n_classes))
+    n0 = int(np.floor(n * rng.uniform(0.2, 3.0)))
+    return lam, log_nu, 0.3 / n_classes, n0
 
 
 def _start_weights(n_classes: int) -> npt.NDArray[np.float64]:
@@ -201,11 +163,6 @@ def _start_weights(n_classes: int) -> npt.NDArray[np.float64]:
     weights = np.full(n_classes, 0.1 / (n_classes - 4))
     weights[:4] = 0.9 / 4
     return weights
-
-
-def _normalise(log_w: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    w = np.exp(log_w - log_w.max(axis=-1, keepdims=True))
-    return np.asarray(w / w.sum(axis=-1, keepdims=True), dtype=np.float64)
 
 
 def summarise_draws(draws: npt.NDArray[np.int64], observed: int, method: str = "lcmcr") -> Estimate:
