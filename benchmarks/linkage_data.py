@@ -96,6 +96,7 @@ def fake_1000() -> Dataset:
             "surname": raw["surname"],
             "date_of_birth": raw["dob"],
             "suburb": raw["city"],
+            "email": raw["email"],
         }
     )
     labels = pd.read_csv(DATA / "fake_1000_labels.csv", dtype=str)
@@ -110,7 +111,7 @@ def fake_1000() -> Dataset:
         truth,
         "dedupe_only",
         ours,
-        person_config(("given_name", "surname", "date_of_birth", "suburb")),
+        person_config(("given_name", "surname", "date_of_birth", "suburb", "email")),
         extra={"labels": labels},
     )
 

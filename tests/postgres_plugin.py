@@ -21,13 +21,23 @@ import pytest
 _SERVER: dict[str, Path] = {}
 
 
-def _binary(name: str) -> str:
+def pg_binary(name: str) -> str:
+    """The machine's PostgreSQL program ``name`` (on the PATH, else Debian's versioned folder)."""
     found = shutil.which(name)
     if found:
         return found
     for candidate in sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True):
         return str(candidate)
     raise pytest.UsageError(f"{name} not found: install PostgreSQL (apt-get install postgresql)")
+
+
+def psql(url: str, sql: str) -> None:
+    """Run one statement outside a transaction (``CREATE DATABASE``, ``DROP DATABASE``)."""
+    import psycopg
+
+    conninfo = url.replace("postgres://", "postgresql://", 1)  # a libpq URI (socket in ?host=)
+    with psycopg.connect(conninfo, autocommit=True) as con:
+        con.execute(sql)  # type: ignore[arg-type]
 
 
 def _as_owner(cmd: list[str]) -> list[str]:
@@ -44,7 +54,7 @@ def _start() -> str:
     subprocess.run(
         _as_owner(
             [
-                _binary("initdb"),
+                pg_binary("initdb"),
                 "-D",
                 str(data),
                 "-U",
@@ -62,7 +72,7 @@ def _start() -> str:
     subprocess.run(
         _as_owner(
             [
-                _binary("pg_ctl"),
+                pg_binary("pg_ctl"),
                 "-D",
                 str(data),
                 "-w",
@@ -85,7 +95,7 @@ def _stop() -> None:
     if "data" not in _SERVER:
         return
     subprocess.run(
-        _as_owner([_binary("pg_ctl"), "-D", str(_SERVER["data"]), "-m", "fast", "stop"]),
+        _as_owner([pg_binary("pg_ctl"), "-D", str(_SERVER["data"]), "-m", "fast", "stop"]),
         capture_output=True,
     )
     shutil.rmtree(_SERVER["root"], ignore_errors=True)

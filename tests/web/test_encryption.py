@@ -43,6 +43,7 @@ from asylon.web.documents import storage
 from asylon.web.documents.models import Document, Note
 from asylon.web.screening.models import Judgement, ScreeningHit, ScreeningRun
 from asylon.web.timeline.models import TimelineEvent
+from tests.postgres_plugin import pg_binary, psql
 
 REPO = Path(__file__).resolve().parents[2]
 ASYLON = str(Path(sys.executable).with_name("asylon"))
@@ -446,22 +447,6 @@ def test_the_audit_chain_catches_a_ciphertext_swapped_between_entries(
 # --- the demo database, dumped --------------------------------------------------------------
 
 
-def _psql(url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as con:
-        con.execute(sql)  # type: ignore[arg-type]
-
-
-def _pg_binary(name: str) -> str:
-    found = shutil.which(name)
-    if found:
-        return found
-    for candidate in sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True):
-        return str(candidate)
-    raise RuntimeError(f"{name} not found")
-
-
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """The demo loaded by real processes into a database of its own."""
@@ -473,7 +458,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
         base = os.environ["DATABASE_URL"]
         head, _sep, query = base.partition("?")
         url = f"{head.rsplit('/', 1)[0]}/{name}" + (f"?{query}" if query else "")
-        _psql(base, f'CREATE DATABASE "{name}"')
+        psql(base, f'CREATE DATABASE "{name}"')
     else:
         url = f"sqlite:///{root / 'demo.sqlite3'}"
     env = {**os.environ, "DATABASE_URL": url, "ASYLON_VAR_DIR": str(var)}
@@ -496,14 +481,14 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
         assert done.returncode == 0, done.stderr[-2000:]
     yield {"url": url, "root": root, "var": var, "asylon": asylon, "name": name}
     if POSTGRES:
-        _psql(os.environ["DATABASE_URL"], f'DROP DATABASE IF EXISTS "{name}"')
+        psql(os.environ["DATABASE_URL"], f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def _dump(db: dict[str, Any]) -> bytes:
     if POSTGRES:
         out = subprocess.run(
             [
-                _pg_binary("pg_dump"),
+                pg_binary("pg_dump"),
                 "--no-owner",
                 "--inserts",
                 db["url"].replace("postgres://", "postgresql://", 1),

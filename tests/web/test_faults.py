@@ -29,6 +29,8 @@ from typing import Any
 
 import pytest
 
+from tests.postgres_plugin import psql
+
 ASYLON = str(Path(sys.executable).with_name("asylon"))
 POSTGRES = os.environ.get("ASYLON_TEST_DB") == "postgres"
 
@@ -48,7 +50,7 @@ class Database:
 
     def copy(self, source: str, target: str) -> str:
         if POSTGRES:
-            _psql(self.base_url, f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+            psql(self.base_url, f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
         else:
             src = sqlite3.connect(self.root / f"{source}.sqlite3")
             dst = sqlite3.connect(self.root / f"{target}.sqlite3")
@@ -60,7 +62,7 @@ class Database:
 
     def create(self, name: str) -> str:
         if POSTGRES:
-            _psql(self.base_url, f'CREATE DATABASE "{name}"')
+            psql(self.base_url, f'CREATE DATABASE "{name}"')
         return self.url(name)
 
     def integrity(self, name: str) -> None:
@@ -68,14 +70,6 @@ class Database:
             con = sqlite3.connect(self.root / f"{name}.sqlite3")
             assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
             con.close()
-
-
-def _psql(url: str, sql: str) -> None:
-    import psycopg
-
-    conninfo = url.replace("postgres://", "postgresql://", 1)  # a libpq URI (socket in ?host=)
-    with psycopg.connect(conninfo, autocommit=True) as con:
-        con.execute(sql)  # type: ignore[arg-type]
 
 
 def _env(url: str, tmp: Path) -> dict[str, str]:

@@ -219,7 +219,10 @@ PERSON_COLUMNS = (
     "address_1",
     "suburb",
     "postcode",
+    "email",
 )
+#: the columns of a register of names and addresses (FEBRL's): :data:`PERSON`'s
+ADDRESS_REGISTER_COLUMNS = tuple(c for c in PERSON_COLUMNS if c != "email")
 
 
 def _person_comparison(column: str) -> ComparisonCreator:
@@ -233,11 +236,13 @@ def _person_comparison(column: str) -> ComparisonCreator:
         return cl.ExactMatch(column)
     if column == "postcode":
         return cl.DamerauLevenshteinAtThresholds(column, [1])
+    if column == "email":  # Splink's own: exact, the user name alone, then near spellings
+        return cl.EmailComparison(column)
     return cl.JaroWinklerAtThresholds(column, [0.92, 0.8])
 
 
 def person_config(
-    columns: tuple[str, ...] = PERSON_COLUMNS, link_type: LinkType = "dedupe_only"
+    columns: tuple[str, ...] = ADDRESS_REGISTER_COLUMNS, link_type: LinkType = "dedupe_only"
 ) -> LinkageConfig:
     """A generic person-record configuration over those of :data:`PERSON_COLUMNS` a register has
     (FEBRL has them all; a register without addresses leaves them out)."""
@@ -258,6 +263,8 @@ def person_config(
         ("street_number", "suburb"),
         ("address_1", "postcode"),
         ("address_1", "suburb"),
+        # an e-mail address is nearly a person's own: it brings in pairs whose names differ
+        ("email",),
     )
     blocking = tuple(rule for rule in candidates if set(rule) <= have)
     # two EM sessions: names fixed (trains the rest), birth date fixed (trains the names)
