@@ -226,3 +226,17 @@ def test_the_page_starts_the_linkage_in_the_background(
     monkeypatch.setattr(jobs, "start", lambda user, t, env=None: False)
     response = b.post(reverse("victims:link"), {"threshold": "0.9"}, follow=True)
     assert "A linkage run is in progress already" in response.content.decode()
+
+
+def test_a_busy_linkage_is_told_in_the_page_language(browser: Any) -> None:
+    """Linked inline (as in these tests), a run that finds the lock taken says so in Russian on
+    the Russian page, never in the English of the exception."""
+    from asylon.web.victims import jobs
+
+    store_run(PEOPLE)
+    b = browser("supervisor")
+    with jobs.exclusive():  # another run holds the lock
+        response = b.post("/ru" + reverse("victims:link")[3:], {"threshold": "0.9"}, follow=True)
+    html = response.content.decode()
+    assert "Прогон связывания уже идёт" in html and "another linkage run" not in html
+    assert LinkRun.objects.count() == 1

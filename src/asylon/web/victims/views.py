@@ -204,11 +204,15 @@ def link_view(request: HttpRequest) -> HttpResponse:
     if not VictimRecord.objects.exists():
         messages.error(request, _("There are no victim records to link: import a list first."))
         return redirect("victims:persons")
+    busy = _("A linkage run is in progress already: wait for it to finish.")
     if not settings.ASYLON_VICTIMS_LINK_IN_BACKGROUND:  # the tests' in-memory database
         try:
             with jobs.exclusive():
                 run = run_linkage(request.user, threshold)
-        except (ValueError, jobs.Busy) as err:
+        except jobs.Busy:
+            messages.error(request, busy)
+            return redirect("victims:persons")
+        except ValueError as err:
             messages.error(request, str(err))
             return redirect("victims:persons")
         messages.success(
@@ -218,7 +222,7 @@ def link_view(request: HttpRequest) -> HttpResponse:
         )
         return redirect("victims:persons")
     if not jobs.start(request.user.get_username(), threshold):
-        messages.error(request, _("A linkage run is in progress already: wait for it to finish."))
+        messages.error(request, busy)
         return redirect("victims:persons")
     audit(request.user, "victims_link_started", None, threshold=threshold)
     messages.success(
