@@ -68,6 +68,12 @@ ASSUMPTIONS = (
         "correct for a group that every list misses in the same way."
     ),
     _(
+        "In simulations where each list recorded a large group with a probability near one "
+        "in ten, the estimate came out 15 to 20% too low and its interval often missed the "
+        "true total: where the lists reach some people far less often than others, read the "
+        "estimate as a lower bound."
+    ),
+    _(
         "The interval says where the total lies with 95% probability under the model; it "
         "does not cover errors in the lists themselves."
     ),
