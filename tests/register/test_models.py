@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from asylon.register.models import Allegation, Incident, Name, Person, Source, Unit, script_of
+from asylon.register.models import (
+    Allegation,
+    Incident,
+    Name,
+    Person,
+    Source,
+    Unit,
+    Victim,
+    script_of,
+)
 from asylon.register.register import RecordError, Register, parse_record
 
 
@@ -160,3 +169,34 @@ def test_iteration_puts_parents_first(register: Register) -> None:
     assert order.index("unit-service") < order.index("unit-branch-1")
     assert order.index("source-report") < order.index("person-a") < order.index("allegation-a")
     assert register.counts()["allegation"] == 2
+
+
+# Record ids are stored and exchanged in clear (only the fields are encrypted at rest): a
+# victim's id must not spell their name, in their script or another.
+@pytest.mark.parametrize(
+    "record_id, name",
+    [
+        ("victim-omar-zoubi", "عمر خالد الزعبي"),  # the Arabic name, romanised into the id
+        ("victim-zoubi-2", "Omar al-Zoubi"),  # the family name, article dropped
+        ("v-mohammed-2013", "Мухаммед"),  # the Cyrillic name, romanised
+        ("incident-douma-victim-ali-3", "Ali Hasan"),
+    ],
+)
+def test_a_victim_id_that_spells_the_name_is_refused(record_id: str, name: str) -> None:
+    data = {"type": "victim", "id": record_id, "incident_ids": ["incident-x"], "name": name}
+    with pytest.raises(RecordError, match="must not contain their name") as refused:
+        parse_record(data)
+    assert name not in str(refused.value)  # the import's error does not repeat the name
+
+
+@pytest.mark.parametrize(
+    "record_id, name",
+    [
+        ("victim-7f3a9c", "Mohammed Ahmad"),  # opaque
+        ("victim-aleppo-12", "Labib Hasan"),  # a place sharing a two-letter skeleton (LB)
+        ("victim-homs-2013", "Fatima Yusuf"),
+        ("victim-1", None),
+    ],
+)
+def test_opaque_and_unrelated_ids_are_kept(record_id: str, name: str | None) -> None:
+    assert Victim(id=record_id, incident_ids=("incident-x",), name=name).id == record_id
