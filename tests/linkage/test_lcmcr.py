@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -85,3 +87,25 @@ def test_a_hopeless_table_is_not_given_a_number() -> None:
     assert doc["identified"] is False
     assert doc["median"] is None and doc["lower"] is None and doc["upper"] is None
     assert any("'C' shares no record" in r for r in doc["reasons"])
+
+
+def test_chains_that_disagree_go_on_until_they_agree() -> None:
+    """Short chains from a cold start disagree (R-hat > 1.1); going on from where they
+    stopped, twice as thinned, they agree, where without it the table got no number."""
+    table = scenarios(4000)["heterogeneous"].draw(np.random.default_rng(5))
+    short = LcmcrSettings(burn_in=0, samples=200, thin=10, seed=1)
+    alone = lcmcr_estimate(table, replace(short, extend=0))
+    assert not alone.identified and "the chains disagree" in alone.reasons[0]
+    assert alone.diagnostics["extended"] == 0
+    went_on = lcmcr_estimate(table, short)
+    assert went_on.identified and went_on.diagnostics["rhat"] < 1.1
+    assert went_on.diagnostics["extended"] == 1 and went_on.diagnostics["thin_used"] == 20
+    assert went_on.draws is not None and went_on.draws.shape == (4, 200)  # strata add up
+    assert any("went on once more" in w for w in went_on.warnings)
+
+
+def test_chains_that_never_agree_leave_the_total_unidentified() -> None:
+    table = scenarios(4000)["heterogeneous"].draw(np.random.default_rng(5))
+    est = lcmcr_estimate(table, LcmcrSettings(burn_in=0, samples=100, thin=2, seed=1))
+    assert est.diagnostics["extended"] == 2 and not est.identified
+    assert any("went on 2 more times" in w for w in est.warnings)

@@ -54,6 +54,13 @@ _DEFAULTS = LcmcrSettings()
     "--chains", type=click.IntRange(min=1, max=64), default=_DEFAULTS.chains, show_default=True
 )
 @click.option(
+    "--extend",
+    type=click.IntRange(min=0, max=5),
+    default=_DEFAULTS.extend,
+    show_default=True,
+    help="LCMCR: times chains that disagree (R-hat > 1.1) go on, each twice as thinned.",
+)
+@click.option(
     "--K",
     "k",
     type=click.IntRange(min=1, max=100),
@@ -78,6 +85,7 @@ def estimate_cmd(
     burn_in: int,
     thin: int,
     chains: int,
+    extend: int,
     k: int,
     criterion: str,
     strata: str | None,
@@ -94,7 +102,7 @@ def estimate_cmd(
         click.echo(f"error: {err}", err=True)
         sys.exit(EXIT_INVALID)
     settings = LcmcrSettings(
-        K=k, burn_in=burn_in, samples=samples, thin=thin, chains=chains, seed=seed
+        K=k, burn_in=burn_in, samples=samples, thin=thin, chains=chains, seed=seed, extend=extend
     )
     doc = estimate(tables, method, settings, criterion, source=str(overlap))
     if fmt == "text":

@@ -32,7 +32,10 @@ Starting values follow the R package (see :func:`sample_lcmcr`).
 
 Several chains run from dispersed starting points, each compiled (:mod:`.lcmcr_chain`, Numba)
 with its own random generator and all at once on threads; R-hat and the effective sample size
-of N come from :mod:`.diagnostics`.
+of N come from :mod:`.diagnostics`. Chains that disagree (R-hat of N above 1.1) go on from
+where they stopped, up to ``extend`` times, each time keeping as many draws twice as far apart
+(the draws before serve as burn-in, as in Gelman et al. 2013, *Bayesian Data Analysis*,
+section 11.4); only chains that still disagree make the estimate "not identified".
 """
 
 from __future__ import annotations
@@ -69,10 +72,13 @@ class LcmcrSettings:
     chains: int = 4
     seed: int = 1
     inner: int = 1
+    extend: int = 2  # chains that disagree go on, each time twice as long, at most this often
 
     def check(self) -> None:
         if self.K < 1 or self.chains < 1 or self.samples < 1 or self.thin < 1:
             raise ValueError("K, chains, samples and thin must be at least 1")
+        if self.extend < 0:
+            raise ValueError("extend must be 0 or more")
         if self.burn_in < 0 or self.a_alpha <= 0 or self.b_alpha <= 0:
             raise ValueError("burn-in must be >= 0 and the alpha prior parameters > 0")
 
@@ -87,53 +93,74 @@ class LcmcrDraws:
 
 
 def sample_lcmcr(table: OverlapTable, settings: LcmcrSettings) -> LcmcrDraws:
-    """Run the Gibbs sampler; deterministic for a given ``settings.seed``.
+    """Run the Gibbs sampler; deterministic for a given ``settings.seed``."""
+    return Chains(table, settings).run()
+
+
+_State = tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], float, int]
+
+
+class Chains:
+    """The chains of one estimate, which can go on from where they stopped.
 
     Each chain draws from its own generator (``SeedSequence(seed).spawn``) and runs compiled
     (:mod:`.lcmcr_chain`), the chains side by side on threads: the same seed gives the same
     draws whatever the number of cores.
     """
-    from .lcmcr_chain import run_chain  # Numba and LLVM load only when a chain runs
 
-    settings.check()
-    keep = table.counts > 0
-    x = np.ascontiguousarray(table.patterns[keep], dtype=np.float64)  # (M, J)
-    freq = np.ascontiguousarray(table.counts[keep], dtype=np.int64)
-    n = int(freq.sum())
-    if n == 0:
-        raise ValueError("the table records nobody")
-    rngs = [
-        np.random.default_rng(s)
-        for s in np.random.SeedSequence(settings.seed).spawn(settings.chains)
-    ]
-    burn_in = WARM_UP + settings.burn_in
+    def __init__(self, table: OverlapTable, settings: LcmcrSettings) -> None:
+        settings.check()
+        keep = table.counts > 0
+        self.x = np.ascontiguousarray(table.patterns[keep], dtype=np.float64)  # (M, J)
+        self.freq = np.ascontiguousarray(table.counts[keep], dtype=np.int64)
+        if int(self.freq.sum()) == 0:
+            raise ValueError("the table records nobody")
+        self.settings = settings
+        self.rngs = [
+            np.random.default_rng(s)
+            for s in np.random.SeedSequence(settings.seed).spawn(settings.chains)
+        ]
+        self.states: list[_State] = [_start(r, self.x, self.freq, settings.K) for r in self.rngs]
+        self.started = False
 
-    def chain(rng: np.random.Generator) -> tuple[Any, Any, Any]:
-        lam, log_nu, alpha, n0 = _start(rng, x, freq, settings.K)
-        return run_chain(
-            rng,
-            x,
-            freq,
-            lam,
-            log_nu,
-            alpha,
-            n0,
-            settings.a_alpha,
-            settings.b_alpha,
-            WARM_UP,
-            burn_in,
-            settings.samples,
-            settings.thin,
-            settings.inner,
+    def run(self, thin: int | None = None) -> LcmcrDraws:
+        """``settings.samples`` draws per chain, one every ``thin`` iterations (default the
+        settings'): after the warm-up and burn-in on the first run, straight on afterwards."""
+        from .lcmcr_chain import run_chain  # Numba and LLVM load only when a chain runs
+
+        s = self.settings
+        warm_up, burn_in = (0, 0) if self.started else (WARM_UP, WARM_UP + s.burn_in)
+
+        def chain(i: int) -> tuple[Any, ...]:
+            lam, log_nu, alpha, n0 = self.states[i]
+            return tuple(
+                run_chain(
+                    self.rngs[i],
+                    self.x,
+                    self.freq,
+                    lam,
+                    log_nu,
+                    alpha,
+                    n0,
+                    s.a_alpha,
+                    s.b_alpha,
+                    warm_up,
+                    burn_in,
+                    s.samples,
+                    thin or s.thin,
+                    s.inner,
+                )
+            )
+
+        with ThreadPoolExecutor(max_workers=min(s.chains, os.cpu_count() or 1)) as pool:
+            runs = list(pool.map(chain, range(s.chains)))
+        self.states = [(r[3], r[4], float(r[5]), int(r[6])) for r in runs]
+        self.started = True
+        return LcmcrDraws(
+            np.stack([r[0] for r in runs]),
+            np.stack([r[1] for r in runs]),
+            np.stack([r[2] for r in runs]),
         )
-
-    with ThreadPoolExecutor(max_workers=min(settings.chains, os.cpu_count() or 1)) as pool:
-        runs = list(pool.map(chain, rngs))
-    return LcmcrDraws(
-        np.stack([r[0] for r in runs]),
-        np.stack([r[1] for r in runs]),
-        np.stack([r[2] for r in runs]),
-    )
 
 
 def _start(
@@ -201,12 +228,38 @@ def summarise_draws(draws: npt.NDArray[np.int64], observed: int, method: str = "
     return est
 
 
+def _disagree(total: npt.NDArray[np.int64]) -> bool:
+    """Whether the chains have not converged on N (split R-hat above :data:`RHAT_MAX`)."""
+    if total.shape[0] < 2:
+        return False
+    rhat = split_rhat(total)
+    return bool(math.isfinite(rhat) and rhat > RHAT_MAX)
+
+
 def lcmcr_estimate(table: OverlapTable, settings: LcmcrSettings | None = None) -> Estimate:
     """Estimate the total of ``table`` with LCMCR; see the module docstring for the model."""
     settings = settings or LcmcrSettings()
-    draws = sample_lcmcr(table, settings)
+    chains = Chains(table, settings)
+    draws = chains.run()
+    thin, extended = settings.thin, 0
+    while extended < settings.extend and _disagree(draws.total):
+        # go on from where the chains stopped, twice as long between kept draws; what came
+        # before becomes burn-in (the kept draws stay ``samples`` per chain, so strata still
+        # add up draw by draw)
+        thin *= 2
+        draws = chains.run(thin)
+        extended += 1
     est = summarise_draws(draws.total, table.observed)
     est.draws = draws.total
+    est.diagnostics["extended"] = extended
+    est.diagnostics["thin_used"] = thin
+    if extended:
+        runs = "once more" if extended == 1 else f"{extended} more times"
+        est.warn(
+            f"the chains had not converged at first (R-hat of N above {RHAT_MAX}): they went on "
+            f"{runs}, the last run keeping one draw every {thin} iterations, and the earlier "
+            "draws served as burn-in"
+        )
     occupied = draws.occupied
     est.diagnostics["occupied_classes_mean"] = float(occupied.mean())
     est.diagnostics["alpha_median"] = float(np.median(draws.alpha))

@@ -81,8 +81,19 @@ def run_chain(
     samples: int,
     thin: int,
     inner: int,
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.int64]]:
-    """Run one chain from the given start; returns the kept N, alpha and occupied classes."""
+) -> tuple[
+    npt.NDArray[np.int64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.int64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+    float,
+    int,
+]:
+    """Run one chain from the given state; returns the kept N, alpha and occupied classes,
+    then the state it stopped in (lambda, log nu, alpha, the number unobserved), from which
+    the chain can go on (the classes of the unobserved are drawn afresh from their full
+    conditional, an exact Gibbs step)."""
     m_cells, n_lists = x.shape
     n_classes = log_nu0.size
     n = 0
@@ -185,7 +196,7 @@ def run_chain(
                     occ += 1
             out_occ[kept] = occ
             kept += 1
-    return out_total, out_alpha, out_occ
+    return out_total, out_alpha, out_occ, np.exp(log_lam), log_nu, alpha, n0
 
 
 @njit(cache=True, nogil=True)
