@@ -26,7 +26,6 @@ often give no more. ``verify`` lists the fields a curator was not sure of (``bir
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Annotated, Literal
 
@@ -283,33 +282,6 @@ class Incident(Record):
         return self
 
 
-def _spells_a_name(record_id: str, name: str) -> bool:
-    """Whether a word of ``record_id`` (three letters or more) is a word of ``name``, written
-    the same way or in another script (:mod:`asylon.names`): the same Arabic reading in the
-    variant lexicon (zoubi = الزعبي), or consonant skeletons of three letters or more that agree
-    (Mohammed, محمد and Мухаммед are all MHMD; shorter skeletons, like Aleppo's and Labib's LB,
-    say too little)."""
-    from asylon.names.data import default_lexicon
-    from asylon.names.normalise import fold_latin
-    from asylon.names.parse import parse_name
-    from asylon.names.skeleton import coarse_keys
-
-    words = [w for w in re.split(r"[^a-z]+", record_id.lower()) if len(w) >= 3]
-    if not words:
-        return False
-    tokens = [t.base for t in parse_name(name).tokens if not t.is_initial and len(t.base) >= 3]
-    spelt = {fold_latin(t) for t in tokens}
-    keys = {key for t in tokens for key in coarse_keys(t) if len(key) >= 3}
-    lexicon = default_lexicon()
-    readings = {i for t in tokens for i in lexicon.reading_ids(t)}
-    return any(
-        word in spelt
-        or any(key in keys for key in coarse_keys(word) if len(key) >= 3)
-        or bool(readings & lexicon.reading_ids(word))
-        for word in words
-    )
-
-
 class Victim(Record):
     """A victim of one or more incidents. Optional and access-restricted: the register never
     needs a victim's name to hold an allegation."""
@@ -325,17 +297,6 @@ class Victim(Record):
         yield from super().references()
         for incident_id in self.incident_ids:
             yield "incident_ids", incident_id, ("incident",)
-
-    @model_validator(mode="after")
-    def _id_does_not_name(self) -> Victim:
-        """Record ids travel in clear (in URLs' places, exports, the database: only the fields
-        are encrypted at rest), so a victim's id must not spell their name in any script."""
-        if self.name and _spells_a_name(self.id, self.name):
-            raise ValueError(
-                "a victim's id must not contain their name (record ids are stored and exchanged "
-                "in clear): give an opaque id, such as victim- and random letters and digits"
-            )
-        return self
 
 
 class Allegation(Record):

@@ -3,6 +3,7 @@ order. Pure."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
@@ -10,7 +11,14 @@ from pydantic import TypeAdapter, ValidationError
 
 from asylon.register.models import RECORD_CLASSES, RECORD_TYPES, AnyRecord, Record
 
-__all__ = ["RecordError", "Register", "derived_id", "parse_record", "validation_message"]
+__all__ = [
+    "RecordError",
+    "Register",
+    "derived_id",
+    "id_spells_name",
+    "parse_record",
+    "validation_message",
+]
 
 R = TypeVar("R", bound=Record)
 _ADAPTER: TypeAdapter[Any] = TypeAdapter(AnyRecord)
@@ -116,11 +124,24 @@ class Register:
 
     def check(self, known: Mapping[str, str] | None = None) -> None:
         """Every id a record points to names a record of an allowed type, in this register or
-        in ``known`` (id -> type: records already stored elsewhere); and units form no cycle.
-        Raises :class:`RecordError` naming each dangling reference."""
+        in ``known`` (id -> type: records already stored elsewhere); units form no cycle; and no
+        victim's id spells their name. Raises :class:`RecordError` naming each problem.
+
+        Record ids are stored and exchanged in clear (only the fields are encrypted at rest),
+        so a victim's id that contains their name, in any script, is refused here, where
+        records are admitted (a file loaded, an import, a record saved), and named by its
+        incident, never by the id itself. Records stored before are still read."""
         known = known or {}
         problems = []
         for record in self:
+            name = getattr(record, "name", None) if _type(record) == "victim" else None
+            if name and id_spells_name(record.id, name):
+                incidents = ", ".join(getattr(record, "incident_ids", ()))
+                problems.append(
+                    f"a victim of {incidents}: the id contains the victim's name (record ids "
+                    "are stored and exchanged in clear): give an opaque id, such as victim- "
+                    "and random letters and digits"
+                )
             for field, target, types in record.references():
                 found = self._records.get(target)
                 kind = _type(found) if found is not None else known.get(target)
@@ -146,6 +167,33 @@ class Register:
                 seen.add(parent)
                 parent = getattr(self._records.get(parent), "parent_id", None)
         return problems
+
+
+def id_spells_name(record_id: str, name: str) -> bool:
+    """Whether a word of ``record_id`` (three letters or more) is a word of ``name``, written
+    the same way or in another script (:mod:`asylon.names`): the same Arabic reading in the
+    variant lexicon (zoubi = الزعبي), or consonant skeletons of three letters or more that agree
+    (Mohammed, محمد and Мухаммед are all MHMD; shorter skeletons, like Aleppo's and Labib's LB,
+    say too little)."""
+    from asylon.names.data import default_lexicon
+    from asylon.names.normalise import fold_latin
+    from asylon.names.parse import parse_name
+    from asylon.names.skeleton import coarse_keys
+
+    words = [w for w in re.split(r"[^a-z]+", record_id.lower()) if len(w) >= 3]
+    if not words:
+        return False
+    tokens = [t.base for t in parse_name(name).tokens if not t.is_initial and len(t.base) >= 3]
+    spelt = {fold_latin(t) for t in tokens}
+    keys = {key for t in tokens for key in coarse_keys(t) if len(key) >= 3}
+    lexicon = default_lexicon()
+    readings = {i for t in tokens for i in lexicon.reading_ids(t)}
+    return any(
+        word in spelt
+        or any(key in keys for key in coarse_keys(word) if len(key) >= 3)
+        or bool(readings & lexicon.reading_ids(word))
+        for word in words
+    )
 
 
 def _type(record: Record) -> str:
