@@ -28,7 +28,7 @@ package's ``CNPLCM_CR_Basic_Freq::Update``), working on cell counts rather than 
 Steps 2 and 3 are independent given the classes, so their order does not matter (R draws
 lambda first). Steps 3-5 can be repeated ``inner`` times per sweep (default 1, as in R): each
 is an exact conditional draw, and the repetition speeds up the slow lambda/n0 exchange.
-Starting values follow the R package (see :func:`sample_lcmcr`).
+Starting values follow the R package (see :func:`_start`).
 
 Several chains run from dispersed starting points, each compiled (:mod:`.lcmcr_chain`, Numba)
 with its own random generator and all at once on threads; R-hat and the effective sample size
@@ -168,7 +168,7 @@ def _start(
     x: npt.NDArray[np.float64],
     freq: npt.NDArray[np.int64],
     n_classes: int,
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], float, int]:
+) -> _State:
     """A chain's start, as in the R package (class weights concentrated on four classes, every
     class at the lists' marginal capture shares, alpha = 0.3 / K held fixed for a warm-up of
     ``WARM_UP`` iterations, then classes ordered by weight), made dispersed across chains by
