@@ -12,6 +12,7 @@ fails also leaves ``<test>-failed.png`` showing the page it failed on.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Callable, Generator, Iterator
@@ -20,6 +21,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from asylon.web.accounts.models import Team, User
 
@@ -117,6 +119,12 @@ def new_page(
         return context.new_page()
 
     yield make
+    # let every request a page still has in flight finish before the database is flushed: the
+    # live server would otherwise write into the flush (a foreign key then fails at its commit)
+    for context in contexts:
+        for open_page in context.pages:
+            with contextlib.suppress(PlaywrightError):
+                open_page.wait_for_load_state("networkidle", timeout=10_000)
     report = getattr(request.node, "report_call", None)
     for i, context in enumerate(contexts):
         if report is not None and report.failed:
