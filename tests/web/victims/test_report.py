@@ -110,6 +110,7 @@ def test_in_russian_and_arabic(lang: str, heading: str, direction: str) -> None:
     assert heading in html and f'dir="{direction}"' in html
     assert "How many were there" not in html and "What the estimate assumes" not in html
     assert "Estimated total" not in html  # the figure's sentence is translated too
+    assert "withheld, because" not in html  # nor the disclosure notes under the tables
 
 
 def test_pdf_in_arabic(tmp_path: Path) -> None:

@@ -84,7 +84,6 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
         {
             "figures": figures,
             "tables": list(figures.tables.values()),
-            "rule_notes": figures.rule.describe(),
             "threshold": figures.rule.threshold,
         },
     )

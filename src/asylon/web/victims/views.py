@@ -369,7 +369,6 @@ def counts(request: HttpRequest) -> HttpResponse:
             "tables": list(figures.tables.values()),
             "estimate": estimate,
             "assumptions": figures_of.ASSUMPTIONS,
-            "rule_notes": figures.overlap.table.rule.describe() if controlled else [],
             "exact": not controlled,
             "last_import": VictimSource.objects.aggregate(at=Max("imported_at"))["at"],
         },
