@@ -98,9 +98,6 @@ def _table(t: Translator, table: Table) -> dict[str, Any]:
             "cells": [_cell(t, c) for c in column_totals],
             "total": _cell(t, controlled.grand_total) if controlled.grand_total else None,
         },
-        # no per-table notes: the core's are English, and the report's disclosure section
-        # says once, in the report's language, what the marker and the rounding mean
-        "notes": [],
     }
 
 

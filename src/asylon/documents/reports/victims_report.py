@@ -117,9 +117,6 @@ def _table(t: Translator, table: CountTable) -> dict[str, Any]:
             for label, cell in table.lines()
         ],
         "column_totals": {"cells": [_cell(t, totals[0])], "total": None} if totals else None,
-        # no per-table notes: the core's are English, and the report's disclosure section
-        # says once, in the report's language, what the marker and the rounding mean
-        "notes": [],
     }
 
 

@@ -245,7 +245,8 @@ def person_config(
     columns: tuple[str, ...] = ADDRESS_REGISTER_COLUMNS, link_type: LinkType = "dedupe_only"
 ) -> LinkageConfig:
     """A generic person-record configuration over those of :data:`PERSON_COLUMNS` a register has
-    (FEBRL has them all; a register without addresses leaves them out)."""
+    (by default :data:`ADDRESS_REGISTER_COLUMNS`, FEBRL's; a register without addresses leaves
+    them out, one with e-mail addresses adds ``email``)."""
     unknown = set(columns) - set(PERSON_COLUMNS)
     if unknown:
         raise ValueError(f"no person comparison for {sorted(unknown)}")
