@@ -142,7 +142,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Write-ahead logging lets pages read while another request writes; every commit is still
     # synced to disk (synchronous=FULL); a writer takes its lock at BEGIN, so two writers
-    # queue for up to 20 s instead of failing with "database is locked".
+    # queue for up to 20 s instead of failing with "database is locked". Asylon's backend
+    # queues its transactions on a lock file, so that a writer goes in as soon as the one
+    # before it leaves (asylon.web.db.sqlite3 says why).
+    DATABASES["default"]["ENGINE"] = "asylon.web.db.sqlite3"
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL",
         "transaction_mode": "IMMEDIATE",

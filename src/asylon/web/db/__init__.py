@@ -1,0 +1,1 @@
+"""Database backends of Asylon's own (Django ``ENGINE`` packages)."""
