@@ -163,3 +163,36 @@ def test_error_pages_are_localised_and_carry_no_detail(people: dict[str, Any]) -
     csrf.force_login(people["a"])
     refused = csrf.post("/en/cases/new/", {"full_name": "X"})
     assert refused.status_code == 403 and "security token" in refused.content.decode()
+
+
+def test_the_kept_case_list_follows_every_change_of_who_sees_what(world: dict[str, Any]) -> None:
+    """The dashboard's count and page are kept under the data version (cases.case_list): a new
+    case, a restriction, a named user, an assignment and a change of team show at once."""
+
+    def listed(u: User) -> tuple[int, list[int]]:
+        browse(u).get("/en/")
+        entry = AuditEntry.objects.filter(user=u, action="view_case_list").latest("sequence")
+        return entry.details["total"], entry.details["cases"]
+
+    cw_a2, cw_b = world["cw_a2"], world["cw_b"]
+    open_pk, hidden_pk = world["open"].pk, world["hidden"].pk
+    assert listed(cw_a2) == (1, [open_pk])
+    assert listed(cw_a2) == (1, [open_pk])  # kept: the same answer
+
+    newer = Case.objects.create(client=world["open"].client, team=world["open"].team)
+    assert listed(cw_a2) == (2, [newer.pk, open_pk])
+    newer.restricted = True
+    newer.save()
+    assert listed(cw_a2) == (1, [open_pk])
+    newer.named_users.add(cw_a2)
+    assert listed(cw_a2) == (2, [newer.pk, open_pk])
+
+    assert listed(cw_b) == (1, [hidden_pk])
+    world["open"].assigned.add(cw_b)
+    assert listed(cw_b) == (2, [hidden_pk, open_pk])
+    world["hidden"].named_users.remove(cw_b)
+    assert listed(cw_b) == (1, [open_pk])
+    cw_a2.team = cw_b.team
+    cw_a2.save()
+    assert listed(cw_a2) == (1, [newer.pk])  # still named on the restricted one
+    assert "Salekh Example" in browse(cw_b).get("/en/").content.decode()

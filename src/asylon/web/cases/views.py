@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -18,10 +20,12 @@ from asylon.web.accounts.decorators import reauthenticated
 from asylon.web.audit.services import record
 from asylon.web.cases.access import visible_cases
 from asylon.web.cases.assessing import assess_case, compare_case
+from asylon.web.cases.case_list import listed, newest
 from asylon.web.cases.casefile import import_case, to_case_file
 from asylon.web.cases.links import missing_link
 from asylon.web.cases.models import Assessment, Case
 from asylon.web.crypto.blind_index import cases_named, query_digest
+from asylon.web.lawtext import profile_name
 from asylon.web.timeline.alert_cache import cached_alerts
 
 MAX_CASE_FILE_BYTES = 1_000_000
@@ -58,37 +62,76 @@ class SearchForm(forms.Form):
 PAGE_SIZE = 50
 
 
-def _page(cases: QuerySet[Case]) -> list[Case]:
-    """The newest visible cases, with only what the list shows.
+@dataclass(frozen=True)
+class CaseRow:
+    """One line of the case list, every value it shows worked out once for the page."""
 
-    Two steps: the ids of the page first, ordered and cut from the team index without reading
-    a row, then those rows with their clients. One query ordering whole rows makes the
-    database carry every visible case's encrypted facts through the sort; and the facts and
-    the client's contact details, never shown here, are not fetched (nor decrypted) at all.
+    pk: int
+    url: str
+    client_name: str
+    restricted: bool
+    jurisdiction: str  # the profile's name, translated
+    status: str  # translated
+    created_at: datetime
+
+
+def urls_by_pk(viewname: str) -> Callable[[int], str]:
+    """``reverse(viewname, args=[pk])`` for many primary keys: one reverse, then the key put
+    in its place (fifty reverses were 3.5 ms of a dashboard)."""
+    head, sep, tail = reverse(viewname, args=[0]).rpartition("/0/")
+    if not sep:  # a pattern without /<pk>/: reverse each
+        return lambda pk: reverse(viewname, args=[pk])
+    return lambda pk: f"{head}/{pk}/{tail}"
+
+
+def _page(user: Any, ids: list[int]) -> list[CaseRow]:
+    """The list's rows for these case ids, newest first, with only what the list shows.
+
+    The facts and the client's contact details, never shown here, are not fetched (nor
+    decrypted) at all; the rows are read through the access rule again, whatever the ids.
+    The labels are translated once a page, not once a row (a status's display name rebuilt
+    and translated the whole choice list each time: 2.7 ms for fifty rows).
     """
-    ids = list(cases.order_by("-created_at", "-pk").values_list("pk", flat=True)[:PAGE_SIZE])
-    rows = (
-        Case.objects.filter(pk__in=ids)
+    found = (
+        visible_cases(user)
+        .filter(pk__in=ids)
         .select_related("client")
         .only(
             "jurisdiction", "status", "restricted", "created_at", "client__full_name", "client__id"
         )
         .order_by("-created_at", "-pk")
     )
-    return list(rows)
+    statuses = {value: str(label) for value, label in Case.Status.choices}
+    profiles: dict[str, str] = {}
+    url = urls_by_pk("cases:detail")
+    return [
+        CaseRow(
+            pk=case.pk,
+            url=url(case.pk),
+            client_name=case.client.full_name,
+            restricted=case.restricted,
+            jurisdiction=profiles.get(case.jurisdiction)
+            or profiles.setdefault(case.jurisdiction, profile_name(case.jurisdiction)),
+            status=statuses.get(case.status, case.status),
+            created_at=case.created_at,
+        )
+        for case in found
+    ]
 
 
 def _dashboard_context(request: HttpRequest, form: ImportForm) -> dict[str, object]:
     search = SearchForm(request.GET or None)
-    cases = visible_cases(request.user)
-    q = ""
+    q = status = ""
     if search.is_valid():
-        if q := search.cleaned_data["q"].strip():
-            cases = cases_named(cases, q)  # exact names, through the blind index
-        if status := search.cleaned_data["status"]:
+        q, status = search.cleaned_data["q"].strip(), search.cleaned_data["status"]
+    if q:
+        cases = cases_named(visible_cases(request.user), q)  # exact names, by the blind index
+        if status:
             cases = cases.filter(status=status)
-    total = cases.count()
-    page = _page(cases)
+        total, ids = cases.count(), newest(cases, PAGE_SIZE)
+    else:
+        total, ids = listed(request.user, status, PAGE_SIZE)
+    page = _page(request.user, ids)
     alerts = cached_alerts(request.user, date.today())
     # Every view of the list is a read of clients' names: which cases it showed, in the list
     # and in the alerts, is on record (ids only). A search also keeps who was looked for, as

@@ -164,7 +164,7 @@ def bump_for_user(update_fields: Any = None, **kwargs: Any) -> None:
     bump(**kwargs)
 
 
-def _database() -> str:
+def database_tag() -> str:
     """Which database the cached digests describe (server processes share one; test runs and
     separate installations on one machine do not share digests)."""
     db = settings.DATABASES["default"]
@@ -173,7 +173,7 @@ def _database() -> str:
 
 def cached_alerts(user: Any, today: date) -> AlertDigest:
     key = (
-        f"asylon:alerts:{_database()}:{user.pk}:{today.isoformat()}:{get_language()}:"
+        f"asylon:alerts:{database_tag()}:{user.pk}:{today.isoformat()}:{get_language()}:"
         f"{data_version()}"
     )
     aad = key.encode()
