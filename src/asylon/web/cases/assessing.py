@@ -65,19 +65,23 @@ def assess_case(case: Case, user: Any, as_of: date) -> Assessment:
     with _evidence_in_turn() as (evidence, snapshot):
         det = assess(validated(doc), evidence).to_dict()
     det = add_exclusion_review(case, det)  # confirmed register matches (screening)
-    assessment = Assessment.objects.create(
-        case=case,
-        as_of=as_of,
-        jurisdiction=case.jurisdiction,
-        rules_version=det["rules_version"],
-        outcome=det["outcome"],
-        case_file=doc,
-        determination=det,
-        evidence_snapshot=snapshot,
-        created_by=user,
-    )
-    checkpoint("assess")
-    record(user, "assess", case, assessment=assessment.pk, outcome=det["outcome"])
+    # The assessment, the data version it raises and its audit entry in one transaction: no
+    # assessment without its entry if the process dies between them, and one commit (one
+    # turn at SQLite's write lock, one sync to disk) where there were three.
+    with transaction.atomic():
+        assessment = Assessment.objects.create(
+            case=case,
+            as_of=as_of,
+            jurisdiction=case.jurisdiction,
+            rules_version=det["rules_version"],
+            outcome=det["outcome"],
+            case_file=doc,
+            determination=det,
+            evidence_snapshot=snapshot,
+            created_by=user,
+        )
+        checkpoint("assess")
+        record(user, "assess", case, assessment=assessment.pk, outcome=det["outcome"])
     return assessment
 
 
