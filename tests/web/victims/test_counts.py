@@ -199,3 +199,27 @@ def test_a_runs_person_facts_are_read_once_until_a_list_is_imported_again(
     source.save()
     fresh = counts.person_facts(run)
     assert fresh != first
+
+
+def test_every_reason_and_warning_of_the_estimator_has_its_sentence_in_every_language() -> None:
+    from django.utils import translation
+
+    from asylon.linkage.estimate.notes import TEXT, Note
+    from asylon.web.victims.estimate_text import SENTENCES, note_text
+
+    assert set(SENTENCES) == set(TEXT)
+    note = Note("unstable", {"upper": 123456.0, "median": 4321.0, "observed": 487})
+    with translation.override("en"):
+        assert note_text(note) == note.text  # the catalogue's English is the estimator's
+        english = {code: str(sentence) for code, sentence in SENTENCES.items()}
+    for lang in ("ru", "ar"):
+        with translation.override(lang):
+            for code in TEXT:
+                assert str(SENTENCES[code]) != english[code], (lang, code)
+            text = note_text(note.in_stratum("2013"))
+            assert "unstable" not in text and "2013" in text
+    with translation.override("ru"):
+        assert note_text(note) == (
+            "оценка неустойчива: верхняя граница (123\xa0456) намного выше оценки (4\xa0321) "
+            "при числе наблюдённых 487"
+        )

@@ -34,6 +34,8 @@ ESTIMATE: dict[str, Any] = {
     "identified": True,
     "reasons": [],
     "warnings": ["few effective draws of N (ESS 80 < 100): run longer chains"],
+    "reason_notes": [],
+    "warning_notes": [{"code": "few_draws", "values": {"ess": 80.0, "ess_min": 100.0}}],
     "estimates": [
         {
             "method": "lcmcr",
@@ -88,13 +90,49 @@ def test_exact_counts_for_register_staff() -> None:
     assert "Name p" not in html
 
 
+NOT_CONCENTRATED = {
+    "code": "no_concentration",
+    "values": {"upper": 98765.0, "median": 4321.0, "observed": 7},
+}
+
+
+def not_identified() -> dict[str, Any]:
+    return {**ESTIMATE, "identified": False, "median": None, "lower": None, "upper": None,
+            "reasons": ["(the English sentence)"], "warnings": [],
+            "reason_notes": [NOT_CONCENTRATED], "warning_notes": []}  # fmt: skip
+
+
 def test_no_estimate_is_said_with_its_reasons() -> None:
-    reason = "the posterior of N does not concentrate"
-    stored({**ESTIMATE, "identified": False, "median": None, "lower": None, "upper": None,
-            "reasons": [reason], "warnings": []})  # fmt: skip
+    stored(not_identified())
     html = run_report("--exact").output
-    assert "No estimate: these lists cannot support one." in html and reason in html
+    assert "No estimate: these lists cannot support one." in html
+    assert (
+        "the posterior of N does not concentrate: its 97.5% quantile (98,765) is far above the "
+        "median (4,321) for 7 observed"
+    ) in html
     assert "Estimated total" not in html and "Method:" not in html
+
+
+def test_a_published_report_quotes_no_exact_count_in_its_reasons() -> None:
+    """A reason quoting the number observed quotes the published figure (here the controlled
+    total, 6), never the exact one (7 in the stored estimate)."""
+    stored(not_identified())
+    html = run_report().output
+    assert "far above the median (4,321) for 6 observed" in html
+    assert "for 7 observed" not in html
+
+
+def test_the_reasons_and_warnings_in_russian_and_arabic() -> None:
+    stored()
+    ru = run_report("--lang", "ru").output
+    assert "мало эффективных выборок N (ESS 80 &lt; 100)" in ru
+    assert "few effective draws" not in ru
+    stored(not_identified())
+    ru = run_report("--lang", "ru", "--exact").output
+    assert "квантиль 97,5% (98\xa0765) намного выше медианы (4\xa0321)" in ru
+    assert "does not concentrate" not in ru
+    ar = run_report("--lang", "ar", "--exact").output
+    assert "التوزيع اللاحق لـ N لا يتركّز" in ar and "does not concentrate" not in ar
 
 
 @pytest.mark.parametrize(

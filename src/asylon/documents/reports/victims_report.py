@@ -16,6 +16,7 @@ sampler's convergence and every warning, or says that the lists cannot support o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,7 @@ from asylon.documents.i18n import Translator
 from asylon.stats.disclosure import MARKER, Cell
 
 if TYPE_CHECKING:
+    from asylon.linkage.estimate.notes import Note
     from asylon.web.victims.counts import CountTable, Figures
 
 NAME = "victims"
@@ -84,7 +86,7 @@ def stratified(
                 "median": None if withheld else first.get("median"),
                 "lower": None if withheld else first.get("lower"),
                 "upper": None if withheld else first.get("upper"),
-                "reasons": [] if withheld else list(first.get("reasons") or []),
+                "reasons": [] if withheld else _published(first, exact, _constant(observed)),
             }
         )
     return {
@@ -94,9 +96,42 @@ def stratified(
         "lower": doc.get("lower"),
         "upper": doc.get("upper"),
         "observed": doc.get("observed") if exact else figures.persons,
-        "reasons": list(doc.get("reasons") or []),
+        "reasons": _published(
+            doc,
+            exact,
+            lambda n: published.get(n.stratum) if n.stratum else figures.persons,
+        ),
         "strata": strata,
     }
+
+
+def _published(
+    doc: dict[str, Any], exact: bool, observed: Callable[[Note], int | None]
+) -> list[dict[str, Any]]:
+    """``doc``'s reasons (as codes and values, translated when the report is built); in a
+    controlled report, a number observed they quote is the published one (an exact count in
+    a sentence would give a withheld or rounded one back)."""
+    from asylon.linkage.estimate.notes import Note
+
+    notes = [Note.from_dict(n) for n in doc.get("reason_notes") or []]
+    if not exact:
+        notes = [n.with_observed(observed(n)) for n in notes]
+    return [n.to_dict() for n in notes]
+
+
+def _constant(value: int | None) -> Callable[[Note], int | None]:
+    return lambda _note: value
+
+
+def _sentences(t: Translator, notes: list[dict[str, Any]], kind: str = "reason") -> list[str]:
+    """Reasons or warnings in the report's language, numbers written as it writes them."""
+    from asylon.web.victims.estimate_text import notes_text
+
+    def number(value: float, decimals: int) -> str:
+        return _fixed(t, value, decimals) if decimals else t.number(round(value))
+
+    sentences: list[str] = notes_text({f"{kind}_notes": notes}, kind, number)
+    return sentences
 
 
 def _cell(t: Translator, cell: Cell | None) -> dict[str, Any]:
@@ -147,8 +182,8 @@ def estimate_section(t: Translator, estimate: dict[str, Any]) -> dict[str, Any]:
         "heading": web_gettext("How many were there, documented or not?"),
         "recorded": recorded,
         "identified": bool(estimate.get("identified")),
-        "reasons": list(estimate.get("reasons") or []),
-        "warnings": list(estimate.get("warnings") or []),
+        "reasons": _sentences(t, estimate.get("reason_notes") or []),
+        "warnings": _sentences(t, estimate.get("warning_notes") or [], "warning"),
         "assumptions_heading": web_gettext("What the estimate assumes"),
         "assumptions": [str(a) for a in ASSUMPTIONS],
         "figure": "",
@@ -222,7 +257,7 @@ def strata_section(t: Translator, by: dict[str, Any]) -> dict[str, Any]:
                 "estimate": _figure(t, s["median"]) if s["identified"] else none,
                 "interval": _interval(t, s["lower"], s["upper"]) if s["identified"] else "",
                 "withheld": False,
-                "reasons": s["reasons"],
+                "reasons": _sentences(t, s["reasons"]),
             }
         )
     total = {
@@ -241,7 +276,7 @@ def strata_section(t: Translator, by: dict[str, Any]) -> dict[str, Any]:
         "columns": [t.gettext("Recorded"), t.gettext("Estimate"), t.gettext("95% interval")],
         "rows": rows,
         "total": total,
-        "total_reasons": by["reasons"],
+        "total_reasons": _sentences(t, by["reasons"]),
     }
 
 

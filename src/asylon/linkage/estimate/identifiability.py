@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .notes import Note
 from .overlap import OverlapTable
 
 TAIL_RATIO_MAX = 4.0
@@ -44,24 +45,21 @@ def overlap_groups(table: OverlapTable) -> list[list[str]]:
     return list(groups.values())
 
 
-def table_reasons(table: OverlapTable) -> list[str]:
+def table_reasons(table: OverlapTable) -> list[Note]:
     """Reasons why no model can identify the total of ``table`` (empty if none)."""
     if table.observed == 0:
-        return ["the table records nobody"]
+        return [Note("no_records")]
     groups = overlap_groups(table)
     if len(groups) == 1 and len(groups[0]) < 2:
-        return [f"only one list ({groups[0][0]}) recorded anybody"]
+        return [Note("one_list", {"list": groups[0][0]})]
     reasons = []
     if len(groups) > 1:
         alone = [g[0] for g in groups if len(g) == 1]
         for name in alone:
-            reasons.append(
-                f"list {name!r} shares no record with any other list: its coverage, and so the "
-                "total, cannot be estimated"
-            )
+            reasons.append(Note("list_alone", {"list": name}))
         if len(groups) - len(alone) >= 2:
             named = "; ".join("{" + ", ".join(g) + "}" for g in groups)
-            reasons.append(f"the lists fall into groups that share no record: {named}")
+            reasons.append(Note("disjoint_groups", {"groups": named}))
     return reasons
 
 

@@ -214,17 +214,13 @@ def summarise_draws(draws: npt.NDArray[np.int64], observed: int, method: str = "
         },
     )
     if math.isfinite(rhat) and rhat > RHAT_MAX:
-        est.not_identified(
-            f"the chains disagree (R-hat of N = {rhat:.2f} > {RHAT_MAX}): the posterior did not "
-            "converge or is multimodal"
-        )
+        est.not_identified("chains_disagree", rhat=float(rhat), rhat_max=RHAT_MAX)
     if runaway_upper(observed, median, upper):
         est.not_identified(
-            f"the posterior of N does not concentrate: its 97.5% quantile ({upper:,.0f}) is far "
-            f"above the median ({median:,.0f}) for {observed:,} observed"
+            "no_concentration", upper=float(upper), median=float(median), observed=int(observed)
         )
     if ess < ESS_MIN:
-        est.warn(f"few effective draws of N (ESS {ess:.0f} < {ESS_MIN:.0f}): run longer chains")
+        est.warn("few_draws", ess=float(ess), ess_min=float(ESS_MIN))
     return est
 
 
@@ -254,21 +250,16 @@ def lcmcr_estimate(table: OverlapTable, settings: LcmcrSettings | None = None) -
     est.diagnostics["extended"] = extended
     est.diagnostics["thin_used"] = thin
     if extended:
-        runs = "once more" if extended == 1 else f"{extended} more times"
-        est.warn(
-            f"the chains had not converged at first (R-hat of N above {RHAT_MAX}): they went on "
-            f"{runs}, the last run keeping one draw every {thin} iterations, and the earlier "
-            "draws served as burn-in"
-        )
+        if extended == 1:
+            est.warn("went_on_once", rhat_max=RHAT_MAX, thin=thin)
+        else:
+            est.warn("went_on", rhat_max=RHAT_MAX, runs=extended, thin=thin)
     occupied = draws.occupied
     est.diagnostics["occupied_classes_mean"] = float(occupied.mean())
     est.diagnostics["alpha_median"] = float(np.median(draws.alpha))
     if float((occupied >= settings.K).mean()) > 0.5:
-        est.warn(f"all K = {settings.K} latent classes are often in use: raise K (--K) and compare")
+        est.warn("classes_full", K=settings.K)
     if table.n_lists < 3:
-        est.warn(
-            "with two lists the latent classes are not identified by the data: the estimate leans "
-            "on the prior, which favours few classes (close to Lincoln-Petersen's independence)"
-        )
+        est.warn("two_lists")
     est.settings = {**asdict(settings), "prior_lambda": "Beta(1, 1)", "prior_N": "1/N"}
     return est

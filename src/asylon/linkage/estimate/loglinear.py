@@ -282,7 +282,7 @@ def loglinear_estimate(table: OverlapTable, criterion: str = "aic") -> Estimate:
     )
     est.settings = {"criterion": criterion, "search": search, "interval": "profile likelihood"}
     if chosen is None:
-        est.not_identified("no log-linear model has a finite maximum-likelihood estimate")
+        est.not_identified("no_finite_model")
         return est
     lo, hi = profile_interval(table, chosen)
     n0 = chosen.unobserved
@@ -325,28 +325,24 @@ def loglinear_estimate(table: OverlapTable, criterion: str = "aic") -> Estimate:
     totals = [n + m.unobserved for m in close]
     if max(totals) > COMPETING_RATIO * min(totals):
         est.warn(
-            f"the choice of model matters: models within {COMPETING_DELTA:g} {criterion.upper()} "
-            f"of the best give {min(totals):,.0f} to {max(totals):,.0f}"
+            "model_choice",
+            delta=COMPETING_DELTA,
+            criterion=criterion.upper(),
+            low=float(min(totals)),
+            high=float(max(totals)),
         )
     if df <= 0:
-        est.warn(
-            "the model is saturated (no residual degree of freedom): its fit cannot be checked "
-            "and the estimate rests on the assumption of no higher-order interaction"
-        )
+        est.warn("saturated")
     elif df == 1:
-        est.warn("the model is nearly saturated (one residual degree of freedom)")
+        est.warn("nearly_saturated")
     if int((table.counts > 0).sum()) <= chosen.n_params:
         est.warn(
-            f"sparse table: {int((table.counts > 0).sum())} non-empty cells for "
-            f"{chosen.n_params} parameters"
+            "sparse_table", cells=int((table.counts > 0).sum()), parameters=int(chosen.n_params)
         )
     if math.isinf(hi):
-        est.not_identified(
-            "the profile likelihood does not close above: the data put no upper bound on the total"
-        )
+        est.not_identified("no_upper_bound")
     elif runaway_upper(n, est.median, est.upper):
         est.not_identified(
-            f"the estimate is unstable: the upper bound ({est.upper:,.0f}) is far above the "
-            f"estimate ({est.median:,.0f}) for {n:,} observed"
+            "unstable", upper=float(est.upper), median=float(est.median), observed=int(n)
         )
     return est

@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .notes import Note
+
 INTERVAL = 0.95
 
 
@@ -28,21 +30,35 @@ class Estimate:
     upper: float | None
     point: str
     identified: bool = True
-    reasons: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    reason_notes: list[Note] = field(default_factory=list)
+    warning_notes: list[Note] = field(default_factory=list)
     diagnostics: dict[str, Any] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
     model: dict[str, Any] = field(default_factory=dict)
     draws: npt.NDArray[np.int64] | None = None  # (chains, draws) of N, LCMCR only
 
-    def not_identified(self, reason: str) -> None:
-        self.identified = False
-        if reason not in self.reasons:
-            self.reasons.append(reason)
+    @property
+    def reasons(self) -> list[str]:
+        """Why the data cannot give a total, in English."""
+        return [n.text for n in self.reason_notes]
 
-    def warn(self, message: str) -> None:
-        if message not in self.warnings:
-            self.warnings.append(message)
+    @property
+    def warnings(self) -> list[str]:
+        """Why to read the total with care, in English."""
+        return [n.text for n in self.warning_notes]
+
+    def not_identified(self, code: str | Note, **values: Any) -> None:
+        """No total: for the reason ``code`` (:data:`asylon.linkage.estimate.notes.TEXT`)."""
+        self.identified = False
+        note = code if isinstance(code, Note) else Note(code, values)
+        if note not in self.reason_notes:
+            self.reason_notes.append(note)
+
+    def warn(self, code: str | Note, **values: Any) -> None:
+        """A warning ``code`` (:data:`asylon.linkage.estimate.notes.TEXT`) with its values."""
+        note = code if isinstance(code, Note) else Note(code, values)
+        if note not in self.warning_notes:
+            self.warning_notes.append(note)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -54,8 +70,10 @@ class Estimate:
             "upper": _num(self.upper),
             "interval": INTERVAL,
             "identified": self.identified,
-            "reasons": list(self.reasons),
-            "warnings": list(self.warnings),
+            "reasons": self.reasons,
+            "warnings": self.warnings,
+            "reason_notes": [n.to_dict() for n in self.reason_notes],
+            "warning_notes": [n.to_dict() for n in self.warning_notes],
             "diagnostics": _clean(self.diagnostics),
             "model": _clean(self.model),
             "settings": _clean(self.settings),

@@ -99,10 +99,10 @@ def combine_strata(results: Sequence[TableResult], method: str) -> Estimate:
         est.settings = {**parts[0].settings, "strata_interval": "sum of the strata's bounds"}
     for result, part in zip(results, parts, strict=True):
         label = result.table.stratum or "?"
-        for reason in part.reasons:
-            est.not_identified(f"stratum {label}: {reason}")
-        for warning in part.warnings:
-            est.warn(f"stratum {label}: {warning}")
+        for reason in part.reason_notes:
+            est.not_identified(reason.in_stratum(label))
+        for warning in part.warning_notes:
+            est.warn(warning.in_stratum(label))
     return est
 
 
@@ -144,8 +144,10 @@ def estimate(
         "upper": primary.to_dict()["upper"] if primary.identified else None,
         "interval": INTERVAL,
         "identified": primary.identified,
-        "reasons": list(primary.reasons),
-        "warnings": list(primary.warnings),
+        "reasons": primary.reasons,
+        "warnings": primary.warnings,
+        "reason_notes": [n.to_dict() for n in primary.reason_notes],
+        "warning_notes": [n.to_dict() for n in primary.warning_notes],
         "seed": settings.seed,
         "estimates": [e.to_dict() for e in totals],
         "notes": [n for r in results for n in r.notes],

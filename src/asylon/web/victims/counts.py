@@ -355,8 +355,10 @@ def estimate_overlap(
     """The ``asylon.estimate/1`` document for an overlap table (see
     :func:`asylon.linkage.estimate.estimate`): median, 95% interval, method, identifiability."""
     from asylon.linkage.estimate import estimate, table_from_patterns
+    from asylon.linkage.estimate.notes import Note
 
     if len(sources) < 2:
+        too_few = Note("too_few_lists")
         return {
             "format": "asylon.estimate/1",
             "source": source,
@@ -368,8 +370,10 @@ def estimate_overlap(
             "upper": None,
             "interval": 0.95,
             "identified": False,
-            "reasons": ["at least two lists are needed to estimate how many no list recorded"],
+            "reasons": [too_few.text],
             "warnings": [],
+            "reason_notes": [too_few.to_dict()],
+            "warning_notes": [],
             "estimates": [],
             "notes": [],
         }
@@ -409,18 +413,36 @@ def public_estimate(doc: dict[str, Any], observed: int | None) -> dict[str, Any]
     """The estimate as a researcher sees it: the number of persons recorded is the controlled
     table's total (rounded or withheld as the tables are), not the exact count; the total, its
     interval and the method are kept (one figure over everyone, it gives no cell back)."""
-    out = dict(doc)
+    out = _notes_observing(dict(doc), observed)
     out["observed"] = observed
-    out["estimates"] = [{**e, "observed": observed} for e in doc.get("estimates", [])]
+    out["estimates"] = [
+        {**_notes_observing(dict(e), observed), "observed": observed}
+        for e in doc.get("estimates", [])
+    ]
     out.pop("strata", None)
     return out
 
 
+def _notes_observing(doc: dict[str, Any], observed: int | None) -> dict[str, Any]:
+    """``doc``'s reasons and warnings with the number observed they quote replaced by the
+    published figure (an exact count in a sentence would give the withheld one back)."""
+    from asylon.linkage.estimate.notes import Note
+
+    for kind in ("reason", "warning"):
+        notes = [Note.from_dict(n).with_observed(observed) for n in doc.get(f"{kind}_notes", [])]
+        doc[f"{kind}_notes"] = [n.to_dict() for n in notes]
+        doc[f"{kind}s"] = [n.text for n in notes]
+    return doc
+
+
 def estimate_for(run: LinkRun, settings: Any = None, refresh: bool = False) -> dict[str, Any]:
     """The estimate of the total from ``run``'s overlap table, computed once and kept on the
-    run (a run never changes)."""
-    if run.estimate is not None and not refresh and settings is None:
-        return dict(run.estimate)
+    run (a run never changes). One kept before reasons and warnings had codes
+    (``reason_notes``) is computed again: its sentences could not be translated, nor the exact
+    count they quote be replaced for a researcher."""
+    kept = run.estimate
+    if kept is not None and "reason_notes" in kept and not refresh and settings is None:
+        return dict(kept)
     sources = sources_of(run)
     doc = estimate_overlap(
         overlap(person_facts(run), sources), sources, settings, source=f"linkage run {run.pk}"
