@@ -451,6 +451,19 @@ def test_the_case_list_is_paged_and_filtered(people: dict[str, User]) -> None:
     found = a.get("/api/cases", {"q": "example"})
     assert {c["client"]["name"] for c in found.json()} == set(names[:3])
     assert found["X-Total-Count"] == "3"
+    paged = a.get("/api/cases", {"q": "example", "limit": 2, "offset": 1})  # newest first
+    assert [c["id"] for c in paged.json()] == [cases[1].pk, cases[0].pk]
+    assert paged["X-Total-Count"] == "3"
+    from asylon.web.cases import case_list
+
+    case_list.FOUND_CAP, cap = 2, case_list.FOUND_CAP  # more found than fetched: counted apart
+    try:
+        over = a.get("/api/cases", {"q": "example", "limit": 1, "offset": 1})
+    finally:
+        case_list.FOUND_CAP = cap
+    assert [c["id"] for c in over.json()] == [cases[1].pk] and over["X-Total-Count"] == "3"
+    mixed = a.get("/api/cases", {"q": "example", "status": "closed"})
+    assert [c["id"] for c in mixed.json()] == [cases[1].pk] and mixed["X-Total-Count"] == "1"
     closed = a.get("/api/cases", {"status": "closed"})
     assert [c["id"] for c in closed.json()] == [cases[1].pk] and closed["X-Total-Count"] == "1"
     assert a.get("/api/cases", {"q": "Hidden"}).json() == []

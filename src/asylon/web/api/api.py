@@ -37,6 +37,7 @@ from asylon.web.api.schemas import (
 from asylon.web.audit.services import record
 from asylon.web.cases.access import visible_cases
 from asylon.web.cases.assessing import assess_case, compare_case
+from asylon.web.cases.case_list import found
 from asylon.web.cases.casefile import import_case, to_case_file
 from asylon.web.cases.models import Assessment, Case
 from asylon.web.crypto.blind_index import cases_named, query_digest
@@ -232,11 +233,17 @@ def list_cases(
         cases = cases_named(cases, query)  # exact names, through the blind index
     if status:
         cases = cases.filter(status=status)
-    total = cases.count()
+    if query:  # a search: few cases, their ids and number in one query
+        total, ids = found(cases, offset, limit)
+        order = {pk: i for i, pk in enumerate(ids)}
+        rows = visible_cases(user).select_related("client").filter(pk__in=ids)
+        page = sorted(rows, key=lambda c: order[c.pk])
+    else:
+        total = cases.count()
+        page = list(
+            cases.select_related("client").order_by("-created_at", "-id")[offset : offset + limit]
+        )
     response["X-Total-Count"] = str(total)
-    page = list(
-        cases.select_related("client").order_by("-created_at", "-id")[offset : offset + limit]
-    )
     # Every page of names read through the API is recorded (a bulk read, up to 500 a page),
     # a search with its query's keyed digest, never the name.
     details: dict[str, Any] = {"via": "api", "offset": offset, "returned": len(page)}

@@ -29,6 +29,18 @@ def newest(cases: QuerySet[Case], size: int) -> list[int]:
     return list(cases.order_by("-created_at", "-pk").values_list("pk", flat=True)[:size])
 
 
+FOUND_CAP = 1000  # a search's ids fetched at once; beyond, the total is counted apart
+
+
+def found(cases: QuerySet[Case], offset: int, size: int) -> tuple[int, list[int]]:
+    """(how many of ``cases`` there are; the ids from ``offset`` to ``offset + size``, newest
+    first), for a search: its cases are few, so one query gives both, where counting and then
+    ordering ran the same search twice (6-8 ms each over a common name)."""
+    ids = newest(cases, max(FOUND_CAP, offset + size))
+    total = len(ids) if len(ids) < max(FOUND_CAP, offset + size) else cases.count()
+    return total, ids[offset : offset + size]
+
+
 def listed(user: Any, status: str, size: int) -> tuple[int, list[int]]:
     """(how many cases ``user`` sees, of ``status`` or all; the ids of the newest ``size``)."""
     key = f"asylon:case-list:{database_tag()}:{user.pk}:{status}:{size}:{data_version()}"

@@ -20,7 +20,7 @@ from asylon.web.accounts.decorators import reauthenticated
 from asylon.web.audit.services import record
 from asylon.web.cases.access import visible_cases
 from asylon.web.cases.assessing import assess_case, compare_case
-from asylon.web.cases.case_list import listed, newest
+from asylon.web.cases.case_list import found, listed
 from asylon.web.cases.casefile import import_case, to_case_file
 from asylon.web.cases.links import missing_link
 from asylon.web.cases.models import Assessment, Case
@@ -128,7 +128,7 @@ def _dashboard_context(request: HttpRequest, form: ImportForm) -> dict[str, obje
         cases = cases_named(visible_cases(request.user), q)  # exact names, by the blind index
         if status:
             cases = cases.filter(status=status)
-        total, ids = cases.count(), newest(cases, PAGE_SIZE)
+        total, ids = found(cases, 0, PAGE_SIZE)
     else:
         total, ids = listed(request.user, status, PAGE_SIZE)
     page = _page(request.user, ids)
