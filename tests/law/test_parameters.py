@@ -49,3 +49,16 @@ def test_law_not_in_force_before_profile_start() -> None:
 def test_rules_version_names_the_parameter_digest() -> None:
     version, _, digest = rules_version().partition("+")
     assert version and len(digest) == 12
+
+
+def test_every_profile_loads_at_once_and_stays_loaded() -> None:
+    """A server loads them all before it forks (asylon.web.wsgi): each profile and each EU
+    member state bound by the Qualification Directive, the same objects later look-ups get."""
+    from asylon.law.parameters import load_every_profile
+
+    every = load_every_profile()
+    names = {(p.name, p.member_state) for p in every}
+    assert {("unhcr", None), ("ru", None), ("eu", None), ("eu", "DE"), ("eu", "SE")} <= names
+    assert ("eu", "DK") not in names  # Denmark is not bound (Protocol No 22)
+    assert len(names) == len(every) == 3 + 26
+    assert load_profile("eu", "DE") is next(p for p in every if p.member_state == "DE")

@@ -92,7 +92,7 @@ def _page(user: Any, ids: list[int]) -> list[CaseRow]:
     The labels are translated once a page, not once a row (a status's display name rebuilt
     and translated the whole choice list each time: 2.7 ms for fifty rows).
     """
-    found = (
+    rows = (
         visible_cases(user)
         .filter(pk__in=ids)
         .select_related("client")
@@ -115,7 +115,7 @@ def _page(user: Any, ids: list[int]) -> list[CaseRow]:
             status=statuses.get(case.status, case.status),
             created_at=case.created_at,
         )
-        for case in found
+        for case in rows
     ]
 
 
