@@ -146,6 +146,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # queues its transactions on a lock file, so that a writer goes in as soon as the one
     # before it leaves (asylon.web.db.sqlite3 says why).
     DATABASES["default"]["ENGINE"] = "asylon.web.db.sqlite3"
+    # Tests run on an in-memory database, as with Django's own engine name (pytest-django
+    # tells SQLite by that name, and would give each test worker a file of its own instead).
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", ":memory:")
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL",
         "transaction_mode": "IMMEDIATE",
