@@ -56,6 +56,6 @@ def listed(user: Any, status: str, size: int) -> tuple[int, list[int]]:
     cases = visible_cases(user)
     if status:
         cases = cases.filter(status=status)
-    found = (cases.count(), newest(cases, size))
-    cache.set(key, found, TIMEOUT)
-    return found
+    answer = (cases.count(), newest(cases, size))
+    cache.set(key, answer, TIMEOUT)
+    return answer
