@@ -112,10 +112,10 @@ def _published(
     controlled report, a number observed they quote is the published one (an exact count in
     a sentence would give a withheld or rounded one back)."""
     from asylon.linkage.estimate.notes import Note
+    from asylon.web.victims.counts import published_notes
 
-    notes = [Note.from_dict(n) for n in doc.get("reason_notes") or []]
-    if not exact:
-        notes = [n.with_observed(observed(n)) for n in notes]
+    raw = doc.get("reason_notes") or []
+    notes = [Note.from_dict(n) for n in raw] if exact else published_notes(raw, observed)
     return [n.to_dict() for n in notes]
 
 

@@ -24,7 +24,7 @@ import csv
 import io
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import product
@@ -423,13 +423,23 @@ def public_estimate(doc: dict[str, Any], observed: int | None) -> dict[str, Any]
     return out
 
 
-def _notes_observing(doc: dict[str, Any], observed: int | None) -> dict[str, Any]:
-    """``doc``'s reasons and warnings with the number observed they quote replaced by the
-    published figure (an exact count in a sentence would give the withheld one back)."""
+def published_notes(
+    raw: Iterable[dict[str, Any]], observed: Callable[[Any], int | None]
+) -> list[Any]:
+    """Reasons or warnings (``reason_notes``, ``warning_notes``) as notes, the number observed
+    each quotes replaced by the published figure ``observed(note)`` gives (the total's, or its
+    stratum's), or left out where that is withheld: an exact count in a sentence would give a
+    withheld or rounded one back."""
     from asylon.linkage.estimate.notes import Note
 
+    notes = [Note.from_dict(n) for n in raw]
+    return [n.with_observed(observed(n)) for n in notes]
+
+
+def _notes_observing(doc: dict[str, Any], observed: int | None) -> dict[str, Any]:
+    """``doc``'s reasons and warnings, quoting the published number observed."""
     for kind in ("reason", "warning"):
-        notes = [Note.from_dict(n).with_observed(observed) for n in doc.get(f"{kind}_notes", [])]
+        notes = published_notes(doc.get(f"{kind}_notes", []), lambda _note: observed)
         doc[f"{kind}_notes"] = [n.to_dict() for n in notes]
         doc[f"{kind}s"] = [n.text for n in notes]
     return doc
