@@ -123,14 +123,14 @@ def _constant(value: int | None) -> Callable[[Note], int | None]:
     return lambda _note: value
 
 
-def _sentences(t: Translator, notes: list[dict[str, Any]], kind: str = "reason") -> list[str]:
+def _sentences(t: Translator, notes: list[dict[str, Any]]) -> list[str]:
     """Reasons or warnings in the report's language, numbers written as it writes them."""
     from asylon.web.victims.estimate_text import notes_text
 
     def number(value: float, decimals: int) -> str:
         return _fixed(t, value, decimals) if decimals else t.number(round(value))
 
-    sentences: list[str] = notes_text({f"{kind}_notes": notes}, kind, number)
+    sentences: list[str] = notes_text(notes, number)
     return sentences
 
 
@@ -183,7 +183,7 @@ def estimate_section(t: Translator, estimate: dict[str, Any]) -> dict[str, Any]:
         "recorded": recorded,
         "identified": bool(estimate.get("identified")),
         "reasons": _sentences(t, estimate.get("reason_notes") or []),
-        "warnings": _sentences(t, estimate.get("warning_notes") or [], "warning"),
+        "warnings": _sentences(t, estimate.get("warning_notes") or []),
         "assumptions_heading": web_gettext("What the estimate assumes"),
         "assumptions": [str(a) for a in ASSUMPTIONS],
         "figure": "",

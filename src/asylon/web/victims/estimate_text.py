@@ -109,9 +109,8 @@ def note_text(note: Note, number: Number = web_number) -> str:
     return text
 
 
-def notes_text(doc: dict[str, Any], kind: str, number: Number = web_number) -> list[str]:
-    """The reasons (``kind`` "reason") or warnings ("warning") of an estimate document."""
-    raw: Iterable[dict[str, Any]] | None = doc.get(f"{kind}_notes")
-    if raw is None:  # a document from before the codes: its English sentences
-        return [str(x) for x in doc.get(f"{kind}s") or []]
+def notes_text(raw: Iterable[dict[str, Any]], number: Number = web_number) -> list[str]:
+    """An estimate document's ``reason_notes`` or ``warning_notes``, each in the active
+    language (every document has them: one kept from before the codes is computed again,
+    :func:`asylon.web.victims.counts.estimate_for`)."""
     return [note_text(Note.from_dict(n), number) for n in raw]

@@ -14,9 +14,9 @@ register = template.Library()
 
 @register.filter
 def estimate_reasons(doc: dict[str, Any]) -> list[str]:
-    return notes_text(doc, "reason")
+    return notes_text(doc.get("reason_notes") or [])
 
 
 @register.filter
 def estimate_warnings(doc: dict[str, Any]) -> list[str]:
-    return notes_text(doc, "warning")
+    return notes_text(doc.get("warning_notes") or [])
