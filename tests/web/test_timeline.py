@@ -458,6 +458,38 @@ def test_the_alert_digest_is_shared_encrypted_and_survives_a_login(world: dict[s
     assert data_version() > version
 
 
+def test_a_process_keeps_the_digests_it_read_in_memory(world: dict[str, Any]) -> None:
+    """A second visit under the same data version reads no file; another process (here: its
+    memory cleared) decrypts the shared copy and gets the same digest; a change is seen by
+    both, as the data version is in the key."""
+    from django.core.cache import caches
+
+    from asylon.web.timeline.alert_cache import cached_alerts
+
+    case, cw, today = world["case"], world["cw_a"], date.today()
+    add(
+        case,
+        cw,
+        "decision",
+        (today - timedelta(days=3)).isoformat(),
+        outcome="refused",
+        notified_on=(today - timedelta(days=2)).isoformat(),
+    )
+    first = cached_alerts(cw, today)
+    assert [a.code for a in first.due_soon] == ["appeal"]
+    folder = Path(caches["alerts"]._dir)  # type: ignore[attr-defined]
+    caches["alerts"].clear()  # the shared copy gone: the process's own is still there
+    assert not list(folder.glob("*.djcache"))
+    assert cached_alerts(cw, today) == first
+    assert not list(folder.glob("*.djcache"))  # and nothing was computed again
+    first_again = cached_alerts(cw, today)
+    caches["default"].clear()  # another process: computes (or reads) its own
+    assert cached_alerts(cw, today) == first_again
+    case.restricted = True
+    case.save()  # no longer visible to cw_a: a new data version, in memory as on file
+    assert cached_alerts(cw, today).empty
+
+
 def test_a_closed_case_raises_no_alert_and_long_lists_are_capped(world: dict[str, Any]) -> None:
     from asylon.web.timeline.alerts import alerts_for_user
 

@@ -15,6 +15,11 @@ computation serves every worker, where a per-process cache made each of them com
 after every write), **encrypted** with the data key and bound to its cache key: it holds
 clients' names, which never reach the disk in clear. A digest that cannot be decrypted (a
 retired key, a damaged file) is computed again.
+
+Each process also keeps the digests it read or computed, decrypted, in its own memory (the
+``default`` cache, per process, under the same keys: never older than the shared copy): a user
+who comes back to the dashboard before anything changed costs no file read, decryption or
+JSON parse (2-3 ms of a dashboard).
 """
 
 from __future__ import annotations
@@ -176,12 +181,15 @@ def cached_alerts(user: Any, today: date) -> AlertDigest:
         f"asylon:alerts:{database_tag()}:{user.pk}:{today.isoformat()}:{get_language()}:"
         f"{data_version()}"
     )
+    kept = caches["default"].get(key)
+    if isinstance(kept, AlertDigest):
+        return kept
     aad = key.encode()
     cache = caches["alerts"]
     stored = cache.get(key)
     if isinstance(stored, str):
         try:
-            return AlertDigest.from_json(unseal(stored, aad))
+            return _keep(key, AlertDigest.from_json(unseal(stored, aad)))
         except (CipherError, ValueError, KeyError, TypeError):
             pass  # computed again below
     digest = AlertDigest.of(alerts_for_user(user, today))
@@ -190,6 +198,11 @@ def cached_alerts(user: Any, today: date) -> AlertDigest:
     html = render_to_string("timeline/_alerts.html", {"alerts": digest})
     digest = dataclasses.replace(digest, html=html)
     cache.set(key, seal(digest.to_json(), aad), TIMEOUT)
+    return _keep(key, digest)
+
+
+def _keep(key: str, digest: AlertDigest) -> AlertDigest:
+    caches["default"].set(key, digest, TIMEOUT)  # this process's memory only
     return digest
 
 
