@@ -82,6 +82,34 @@ def test_assess_stores_the_determination_and_shows_it(people: dict[str, User]) -
     assert bad.status_code == 400 and Assessment.objects.count() == 1
 
 
+@pytest.mark.django_db(transaction=True)  # real transactions: none around the test itself
+def test_the_engine_runs_outside_the_write_transaction(
+    people: dict[str, User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the assessment's writes are one transaction: reading the case and the evidence and
+    running the engine inside it held SQLite's write lock (taken at BEGIN) for the whole
+    assessment, and every audited page in every process waited for it."""
+    from django.db import connection
+
+    from asylon.web.cases import assessing
+
+    b = browse(people["a"])
+    upload(b, EXAMPLES[2])
+    case = Case.objects.get()
+    seen: list[bool] = []
+    engine = assessing.assess
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        seen.append(connection.in_atomic_block)
+        return engine(*args, **kwargs)
+
+    monkeypatch.setattr(assessing, "assess", watched)
+    assessment = assessing.assess_case(case, people["a"], case.created_at.date())
+    assert seen == [False]
+    assert AuditEntry.objects.filter(action="assess", object_id=str(case.pk)).exists()
+    assert assessment.pk and Assessment.objects.count() == 1
+
+
 def test_compare_jurisdictions(people: dict[str, User]) -> None:
     b = browse(people["a"])
     upload(b, EXAMPLES[1])  # the former guard

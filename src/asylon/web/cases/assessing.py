@@ -58,7 +58,6 @@ def _evidence() -> tuple[CountryEvidence | None, str]:
     return _OPEN[key]
 
 
-@transaction.atomic  # the assessment and its audit entry: one commit, or neither
 def assess_case(case: Case, user: Any, as_of: date) -> Assessment:
     """Assess the case under its jurisdiction on ``as_of`` and store the determination."""
     doc = to_case_file(case, as_of)
@@ -67,7 +66,10 @@ def assess_case(case: Case, user: Any, as_of: date) -> Assessment:
     det = add_exclusion_review(case, det)  # confirmed register matches (screening)
     # The assessment, the data version it raises and its audit entry in one transaction: no
     # assessment without its entry if the process dies between them, and one commit (one
-    # turn at SQLite's write lock, one sync to disk) where there were three.
+    # turn at SQLite's write lock, one sync to disk) where there were three. Only the writes:
+    # reading the case and the evidence and running the engine inside the transaction held
+    # SQLite's one write lock (taken at BEGIN) for the whole assessment, and every other
+    # writer (each audited page) waited for it.
     with transaction.atomic():
         assessment = Assessment.objects.create(
             case=case,
