@@ -297,3 +297,28 @@ def test_reading_screening_results_is_audited_by_id(demo: dict) -> None:
     assert set(hits) <= set(queue.details["hits"]) and queue.user == users["demo-reviewer"]
     for entry in (seen, queue):
         assert "Mukhabarat" not in str(entry.details) and "branch" not in str(entry.details)
+
+
+@pytest.mark.django_db(transaction=True)  # real transactions: none around the test itself
+def test_the_matching_runs_outside_the_write_transaction(
+    demo: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run, its hits and its audit entry are one transaction, the matching is not: on
+    SQLite it held the one write lock, and every audited page in every process waited."""
+    from django.db import connection
+
+    index = services.current_index()
+    seen: list[bool] = []
+    matcher = index.screen_record
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        seen.append(connection.in_atomic_block)
+        return matcher(*args, **kwargs)
+
+    monkeypatch.setattr(index, "screen_record", watched)
+    monkeypatch.setattr(services, "current_index", lambda: index)
+    run = services.screen_case(demo["colonel"], demo["users"]["demo-caseworker-berlin"])
+    assert seen and not any(seen)
+    assert run.hits.filter(register_id="unit-gid-branch-251").exists()
+    entry = AuditEntry.objects.get(action="screen_case", object_id=str(demo["colonel"].pk))
+    assert {h["kind"] for h in entry.details["hits"]} >= {"unit"}

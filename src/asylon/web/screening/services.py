@@ -88,32 +88,38 @@ def _audit_ids(leads: Iterable[Lead]) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-@transaction.atomic
-@transaction.atomic
 def screen_case(
     case: Case, user: Any, threshold: float = DEFAULT_THRESHOLD, batch: str = ""
 ) -> ScreeningRun:
     """Screen the case's applicant and family against the register; store and audit the hits
-    (the run, its hits and the audit entry in one transaction: never a run half written)."""
+    (the run, its hits and the audit entry in one transaction: never a run half written).
+
+    The matching runs before that transaction, not in it: on SQLite a transaction holds the
+    one write lock from its start, and every audited page in every process would wait for the
+    matching (and, the first time in a process, for the register's index to be built)."""
     from asylon.web.register.dossier import register_version
 
     index = current_index()
-    run = ScreeningRun.objects.create(
-        case=case, batch=batch, user=user if getattr(user, "is_authenticated", False) else None,
-        threshold=threshold, register_version=register_version(),
-    )  # fmt: skip
-    stored: list[Lead] = []
-    for key, relation, applicant in applicants_of(case):
-        for lead in index.screen_record(applicant, threshold):
+    version = register_version()
+    found = [
+        (key, relation, lead)
+        for key, relation, applicant in applicants_of(case)
+        for lead in index.screen_record(applicant, threshold)
+    ]
+    with transaction.atomic():
+        run = ScreeningRun.objects.create(
+            case=case, batch=batch, user=user if getattr(user, "is_authenticated", False) else None,
+            threshold=threshold, register_version=version,
+        )  # fmt: skip
+        for key, relation, lead in found:
             ScreeningHit.objects.create(
                 run=run, case=case, applicant_key=key, relation=relation, kind=lead.kind,
                 register_id=lead.hit.register_id, register_name=lead.hit.register_name,
                 score=lead.hit.score, features=[f.to_dict() for f in lead.hit.features],
                 allegation_ids=list(lead.allegation_ids),
             )  # fmt: skip
-            stored.append(lead)
-    record(user, "screen_case", case, run=run.pk, threshold=threshold, batch=batch,
-           hits=_audit_ids(stored))  # fmt: skip
+        record(user, "screen_case", case, run=run.pk, threshold=threshold, batch=batch,
+               hits=_audit_ids([lead for _key, _relation, lead in found]))  # fmt: skip
     return run
 
 
