@@ -171,8 +171,15 @@ def test_demo_backup_restores_every_table_row_by_row(
     assert manifest["documents"]["missing"] == []
 
     # Restore into an empty database and an empty document folder; compare everything.
+    # Digests and case lists kept under the data version describe the data replaced: gone.
+    from django.core.cache import caches
+
+    caches["alerts"].set("asylon:alerts:kept-before-the-restore", "x")
+    caches["default"].set("asylon:alerts:kept-before-the-restore", "x")
     restored_docs = tmp_path / "restored-documents"
     report = restore_backup(archive, key, empty_target, restored_docs, tmp_path / "work")
+    assert caches["alerts"].get("asylon:alerts:kept-before-the-restore") is None
+    assert caches["default"].get("asylon:alerts:kept-before-the-restore") is None
     assert report.documents == report.documents_written == 1
     assert report.rows == sum(db["tables"].values())
     before, after = all_rows(source), all_rows(empty_target)

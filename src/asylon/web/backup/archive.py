@@ -361,6 +361,18 @@ def _verify_target(manifest: dict[str, Any], target: Database, documents: Path) 
             ) from None
 
 
+def _forget_cached_views() -> None:
+    """Drop the dashboards' kept alert digests and case lists (the ``alerts`` cache, files
+    under ``var/``, which outlive a restart; and this process's own). They are keyed by a data
+    version that a restored database takes back to an earlier value, from which it counts up
+    again through values that, in the cache, describe the data the restore replaced: within
+    the hour a dashboard could show the alerts of that other state, a deadline among them."""
+    from django.core.cache import caches
+
+    caches["alerts"].clear()
+    caches["default"].clear()
+
+
 def restore_backup(
     path: Path,
     key: bytes,
@@ -398,6 +410,7 @@ def restore_backup(
         else:
             dbs.restore_postgres(snapshot, target)
     _verify_target(manifest, target, documents)
+    _forget_cached_views()
     counts = manifest["database"]["tables"]
     report.tables, report.rows = len(counts), sum(counts.values())
     report.documents = manifest["documents"]["count"]
