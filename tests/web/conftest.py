@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -68,3 +69,24 @@ def verified_force_login(monkeypatch: pytest.MonkeyPatch) -> None:
         session.save()
 
     monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture
+def in_transaction(monkeypatch: pytest.MonkeyPatch) -> Callable[[Any, str], list[bool]]:
+    """``in_transaction(owner, name)`` replaces ``owner.name`` with a wrapper that notes, at
+    each call, whether a transaction is open (``connection.in_atomic_block``); returns the
+    list it notes into. For tests with real transactions (``django_db(transaction=True)``)."""
+    from django.db import connection
+
+    def watch(owner: Any, name: str) -> list[bool]:
+        seen: list[bool] = []
+        original = getattr(owner, name)
+
+        def watched(*args: Any, **kwargs: Any) -> Any:
+            seen.append(connection.in_atomic_block)
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, watched)
+        return seen
+
+    return watch

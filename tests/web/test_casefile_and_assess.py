@@ -84,26 +84,17 @@ def test_assess_stores_the_determination_and_shows_it(people: dict[str, User]) -
 
 @pytest.mark.django_db(transaction=True)  # real transactions: none around the test itself
 def test_the_engine_runs_outside_the_write_transaction(
-    people: dict[str, User], monkeypatch: pytest.MonkeyPatch
+    people: dict[str, User], in_transaction: Any
 ) -> None:
     """Only the assessment's writes are one transaction: reading the case and the evidence and
     running the engine inside it held SQLite's write lock (taken at BEGIN) for the whole
     assessment, and every audited page in every process waited for it."""
-    from django.db import connection
-
     from asylon.web.cases import assessing
 
     b = browse(people["a"])
     upload(b, EXAMPLES[2])
     case = Case.objects.get()
-    seen: list[bool] = []
-    engine = assessing.assess
-
-    def watched(*args: Any, **kwargs: Any) -> Any:
-        seen.append(connection.in_atomic_block)
-        return engine(*args, **kwargs)
-
-    monkeypatch.setattr(assessing, "assess", watched)
+    seen = in_transaction(assessing, "assess")
     assessment = assessing.assess_case(case, people["a"], case.created_at.date())
     assert seen == [False]
     assert AuditEntry.objects.filter(action="assess", object_id=str(case.pk)).exists()

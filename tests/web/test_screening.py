@@ -301,21 +301,12 @@ def test_reading_screening_results_is_audited_by_id(demo: dict) -> None:
 
 @pytest.mark.django_db(transaction=True)  # real transactions: none around the test itself
 def test_the_matching_runs_outside_the_write_transaction(
-    demo: dict, monkeypatch: pytest.MonkeyPatch
+    demo: dict, in_transaction: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The run, its hits and its audit entry are one transaction, the matching is not: on
     SQLite it held the one write lock, and every audited page in every process waited."""
-    from django.db import connection
-
     index = services.current_index()
-    seen: list[bool] = []
-    matcher = index.screen_record
-
-    def watched(*args: Any, **kwargs: Any) -> Any:
-        seen.append(connection.in_atomic_block)
-        return matcher(*args, **kwargs)
-
-    monkeypatch.setattr(index, "screen_record", watched)
+    seen = in_transaction(index, "screen_record")
     monkeypatch.setattr(services, "current_index", lambda: index)
     run = services.screen_case(demo["colonel"], demo["users"]["demo-caseworker-berlin"])
     assert seen and not any(seen)

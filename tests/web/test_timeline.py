@@ -50,6 +50,19 @@ def add(case: Case, who: User, kind: str, on: str, **details: Any) -> TimelineEv
     return services.add_event(case, who, kind, D(on), details)
 
 
+def refused_lately(case: Case, who: User) -> TimelineEvent:
+    """A refusal dated three days ago and notified two days ago: its appeal is due soon."""
+    today = date.today()
+    return add(
+        case,
+        who,
+        "decision",
+        (today - timedelta(days=3)).isoformat(),
+        outcome="refused",
+        notified_on=(today - timedelta(days=2)).isoformat(),
+    )
+
+
 def kinds(deadlines: list[services.Deadline]) -> dict[str, date]:
     return {d.kind: d.due for d in deadlines}
 
@@ -324,14 +337,7 @@ def test_the_alerts_fragment_renders(world: dict[str, Any]) -> None:
     from django.template.loader import render_to_string
 
     case, cw, today = world["case"], world["cw_a"], date.today()
-    add(
-        case,
-        cw,
-        "decision",
-        (today - timedelta(days=3)).isoformat(),
-        outcome="refused",
-        notified_on=(today - timedelta(days=2)).isoformat(),
-    )
+    refused_lately(case, cw)
     from asylon.web.timeline.alert_cache import AlertDigest
 
     digest = AlertDigest.of(services.alerts_for_user(cw, today))
@@ -398,14 +404,7 @@ def test_the_cached_dashboard_alerts_follow_every_change(world: dict[str, Any]) 
     case, cw, today = world["case"], world["cw_a"], date.today()
     assert cached_alerts(cw, today).empty
     version = data_version()
-    event = add(
-        case,
-        cw,
-        "decision",
-        (today - timedelta(days=3)).isoformat(),
-        outcome="refused",
-        notified_on=(today - timedelta(days=2)).isoformat(),
-    )
+    event = refused_lately(case, cw)
     assert data_version() > version
     assert [a.code for a in cached_alerts(cw, today).due_soon] == ["appeal"]
     with CaptureQueriesContext(connection) as hit:
@@ -413,14 +412,7 @@ def test_the_cached_dashboard_alerts_follow_every_change(world: dict[str, Any]) 
     assert len(hit) == 1  # the data version only
     services.delete_event(case, cw, event)
     assert cached_alerts(cw, today).empty
-    add(
-        case,
-        cw,
-        "decision",
-        (today - timedelta(days=3)).isoformat(),
-        outcome="refused",
-        notified_on=(today - timedelta(days=2)).isoformat(),
-    )
+    refused_lately(case, cw)
     assert cached_alerts(cw, today).due_soon
     case.restricted = True
     case.save()  # no longer visible to cw_a (not named)
@@ -436,14 +428,7 @@ def test_the_alert_digest_is_shared_encrypted_and_survives_a_login(world: dict[s
     from asylon.web.timeline.alert_cache import cached_alerts, data_version
 
     case, cw, today = world["case"], world["cw_a"], date.today()
-    add(
-        case,
-        cw,
-        "decision",
-        (today - timedelta(days=3)).isoformat(),
-        outcome="refused",
-        notified_on=(today - timedelta(days=2)).isoformat(),
-    )
+    refused_lately(case, cw)
     [line] = cached_alerts(cw, today).due_soon
     name = case.client.full_name
     assert line.client_name == name and line.case_id == case.pk
@@ -467,14 +452,7 @@ def test_a_process_keeps_the_digests_it_read_in_memory(world: dict[str, Any]) ->
     from asylon.web.timeline.alert_cache import cached_alerts
 
     case, cw, today = world["case"], world["cw_a"], date.today()
-    add(
-        case,
-        cw,
-        "decision",
-        (today - timedelta(days=3)).isoformat(),
-        outcome="refused",
-        notified_on=(today - timedelta(days=2)).isoformat(),
-    )
+    refused_lately(case, cw)
     first = cached_alerts(cw, today)
     assert [a.code for a in first.due_soon] == ["appeal"]
     folder = Path(caches["alerts"]._dir)  # type: ignore[attr-defined]
@@ -494,14 +472,7 @@ def test_a_closed_case_raises_no_alert_and_long_lists_are_capped(world: dict[str
     from asylon.web.timeline.alerts import alerts_for_user
 
     case, cw, today = world["case"], world["cw_a"], date.today()
-    add(
-        case,
-        cw,
-        "decision",
-        (today - timedelta(days=3)).isoformat(),
-        outcome="refused",
-        notified_on=(today - timedelta(days=2)).isoformat(),
-    )
+    refused_lately(case, cw)
     assert alerts_for_user(cw, today).due_soon
     case.status = Case.Status.CLOSED
     case.save()
