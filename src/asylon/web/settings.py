@@ -121,8 +121,8 @@ TEMPLATES = [
     }
 ]
 # Form fields render through Django's Jinja2 copies of its form templates (same HTML,
-# autoescaped): Django's template engine spent about 3 ms of every dashboard and 1 ms of every
-# case page on two small forms' labels and widgets.
+# autoescaped): Django's template engine spent about 3 ms of every dashboard on two small forms'
+# labels and widgets.
 FORM_RENDERER = "django.forms.renderers.Jinja2"
 
 # "default": per process, for small things cheap to recompute. "alerts": the dashboard's alert
