@@ -196,3 +196,19 @@ def test_the_kept_case_list_follows_every_change_of_who_sees_what(world: dict[st
     cw_a2.save()
     assert listed(cw_a2) == (1, [newer.pk])  # still named on the restricted one
     assert "Salekh Example" in browse(cw_b).get("/en/").content.decode()
+
+
+def test_the_dashboard_reads_the_data_version_once(world: dict[str, Any]) -> None:
+    """The kept case list and the kept alerts are looked up under one reading of the data
+    version: one query, and both under the same version."""
+    from django.test.utils import CaptureQueriesContext
+
+    from asylon.web.cases.models import DataVersion
+
+    table = DataVersion._meta.db_table
+    b = browse(world["cw_a2"])
+    b.get("/en/")
+    with CaptureQueriesContext(connection) as queries:
+        assert b.get("/en/").status_code == 200
+    reads = [q["sql"] for q in queries if table in q["sql"] and q["sql"].startswith("SELECT")]
+    assert len(reads) == 1, reads

@@ -41,9 +41,11 @@ def found(cases: QuerySet[Case], offset: int, size: int) -> tuple[int, list[int]
     return total, ids[offset : offset + size]
 
 
-def listed(user: Any, status: str, size: int) -> tuple[int, list[int]]:
-    """(how many cases ``user`` sees, of ``status`` or all; the ids of the newest ``size``)."""
-    key = f"asylon:case-list:{database_tag()}:{user.pk}:{status}:{size}:{data_version()}"
+def listed(user: Any, status: str, size: int, version: int | None = None) -> tuple[int, list[int]]:
+    """(how many cases ``user`` sees, of ``status`` or all; the ids of the newest ``size``).
+    ``version``: the data version, if the caller has just read it."""
+    version = data_version() if version is None else version
+    key = f"asylon:case-list:{database_tag()}:{user.pk}:{status}:{size}:{version}"
     cache = caches["alerts"]
     kept = cache.get(key)
     if (

@@ -26,7 +26,7 @@ from asylon.web.cases.links import missing_link
 from asylon.web.cases.models import Assessment, Case
 from asylon.web.crypto.blind_index import cases_named, query_digest
 from asylon.web.lawtext import profile_name
-from asylon.web.timeline.alert_cache import cached_alerts
+from asylon.web.timeline.alert_cache import cached_alerts, data_version
 
 MAX_CASE_FILE_BYTES = 1_000_000
 
@@ -124,15 +124,16 @@ def _dashboard_context(request: HttpRequest, form: ImportForm) -> dict[str, obje
     q = status = ""
     if search.is_valid():
         q, status = search.cleaned_data["q"].strip(), search.cleaned_data["status"]
+    version = data_version()  # one read for the kept case list and the alerts
     if q:
         cases = cases_named(visible_cases(request.user), q)  # exact names, by the blind index
         if status:
             cases = cases.filter(status=status)
         total, ids = found(cases, 0, PAGE_SIZE)
     else:
-        total, ids = listed(request.user, status, PAGE_SIZE)
+        total, ids = listed(request.user, status, PAGE_SIZE, version)
     page = _page(request.user, ids)
-    alerts = cached_alerts(request.user, date.today())
+    alerts = cached_alerts(request.user, date.today(), version)
     # Every view of the list is a read of clients' names: which cases it showed, in the list
     # and in the alerts, is on record (ids only). A search also keeps who was looked for, as
     # the query's keyed digest, never the name.

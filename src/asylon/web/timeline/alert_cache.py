@@ -176,11 +176,11 @@ def database_tag() -> str:
     return hashlib.sha256(f"{db['ENGINE']}:{db['NAME']}".encode()).hexdigest()[:16]
 
 
-def cached_alerts(user: Any, today: date) -> AlertDigest:
-    key = (
-        f"asylon:alerts:{database_tag()}:{user.pk}:{today.isoformat()}:{get_language()}:"
-        f"{data_version()}"
-    )
+def cached_alerts(user: Any, today: date, version: int | None = None) -> AlertDigest:
+    """The user's alert digest for ``today``; ``version``: the data version, if the caller has
+    just read it."""
+    version = data_version() if version is None else version
+    key = f"asylon:alerts:{database_tag()}:{user.pk}:{today.isoformat()}:{get_language()}:{version}"
     kept = caches["default"].get(key)
     if isinstance(kept, AlertDigest):
         return kept
