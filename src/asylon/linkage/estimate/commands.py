@@ -75,6 +75,14 @@ _DEFAULTS = LcmcrSettings()
     show_default=True,
     help="Log-linear model selection.",
 )
+@click.option(
+    "--bound-check/--no-bound-check",
+    "bound_check",
+    default=_DEFAULTS.bound_check,
+    show_default=True,
+    help="LCMCR: check the interval against a two-class profile likelihood (widen it, or "
+    "report no total when the data do not bound it from above).",
+)
 @click.option("--strata", default=None, help="Column whose values are strata to estimate apart.")
 def estimate_cmd(
     overlap: Path,
@@ -88,6 +96,7 @@ def estimate_cmd(
     extend: int,
     k: int,
     criterion: str,
+    bound_check: bool,
     strata: str | None,
 ) -> None:
     """Estimate how many people the lists missed (multiple-systems estimation).
@@ -102,7 +111,14 @@ def estimate_cmd(
         click.echo(f"error: {err}", err=True)
         sys.exit(EXIT_INVALID)
     settings = LcmcrSettings(
-        K=k, burn_in=burn_in, samples=samples, thin=thin, chains=chains, seed=seed, extend=extend
+        K=k,
+        burn_in=burn_in,
+        samples=samples,
+        thin=thin,
+        chains=chains,
+        seed=seed,
+        extend=extend,
+        bound_check=bound_check,
     )
     doc = estimate(tables, method, settings, criterion, source=str(overlap))
     if fmt == "text":

@@ -51,6 +51,8 @@ import numpy.typing as npt
 
 from .diagnostics import effective_sample_size, quantiles, split_rhat
 from .identifiability import runaway_upper
+from .likelihood_bound import Bounds
+from .likelihood_bound import check as check_bounds
 from .overlap import OverlapTable
 from .result import Estimate
 
@@ -73,6 +75,7 @@ class LcmcrSettings:
     seed: int = 1
     inner: int = 1
     extend: int = 2  # chains that disagree go on, each time twice as long, at most this often
+    bound_check: bool = True  # the two-class profile likelihood checks the interval's ends
 
     def check(self) -> None:
         if self.K < 1 or self.chains < 1 or self.samples < 1 or self.thin < 1:
@@ -261,5 +264,33 @@ def lcmcr_estimate(table: OverlapTable, settings: LcmcrSettings | None = None) -
         est.warn("classes_full", K=settings.K)
     if table.n_lists < 3:
         est.warn("two_lists")
+    if settings.bound_check and est.identified:
+        apply_bounds(est, check_bounds(table, float(est.median or 0.0), settings.seed))
     est.settings = {**asdict(settings), "prior_lambda": "Beta(1, 1)", "prior_N": "1/N"}
     return est
+
+
+def apply_bounds(est: Estimate, bounds: Bounds) -> None:
+    """What the two-class profile likelihood (:mod:`.likelihood_bound`) makes of a posterior
+    interval: not identified when the data do not bound the total from above, widened where
+    the profile interval reaches beyond it. The posterior's own interval stays in the
+    diagnostics."""
+    est.diagnostics["two_class_profile"] = bounds.as_dict()
+    if not bounds.made or est.lower is None or est.upper is None:
+        return
+    est.diagnostics["posterior_interval"] = [est.lower, est.upper]
+    lower = min(est.lower, bounds.lower) if math.isfinite(bounds.lower) else est.lower
+    if not bounds.bounded_above:
+        est.lower = float(math.floor(lower))
+        est.not_identified("prior_closes_upper", lower=est.lower)
+        return
+    upper = max(est.upper, bounds.upper)
+    if lower < est.lower or upper > est.upper:
+        est.warn(
+            "widened",
+            lower=float(math.floor(lower)),
+            upper=float(math.ceil(upper)),
+            posterior_lower=est.lower,
+            posterior_upper=est.upper,
+        )
+        est.lower, est.upper = float(math.floor(lower)), float(math.ceil(upper))

@@ -58,6 +58,16 @@ TEXT: dict[str, str] = {
         "the posterior of N does not concentrate: its 97.5% quantile ({upper:,.0f}) is far "
         "above the median ({median:,.0f}) for the number observed"
     ),
+    "prior_closes_upper": (
+        "the data do not bound the total from above: a model in which one group is rarely "
+        "recorded by any list (two latent classes) fits as well with four times as many "
+        "unrecorded people as the median; the upper end of the interval would be the prior's, "
+        "not the data's. Read {lower:,.0f} as a lower bound"
+    ),
+    "widened": (
+        "the interval is widened to {lower:,.0f}-{upper:,.0f} to take in the two-class profile "
+        "likelihood's; the posterior's own is {posterior_lower:,.0f}-{posterior_upper:,.0f}"
+    ),
     "few_draws": "few effective draws of N (ESS {ess:.0f} < {ess_min:.0f}): run longer chains",
     "went_on_once": (
         "the chains had not converged at first (R-hat of N above {rhat_max}): they went on "

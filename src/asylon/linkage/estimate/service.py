@@ -85,6 +85,7 @@ def combine_strata(results: Sequence[TableResult], method: str) -> Estimate:
         est = summarise_draws(total, observed)
         est.draws = total
         est.settings = dict(parts[0].settings)
+        _widen_as_strata(est, parts)
     else:
         numbers = [(p.median, p.lower, p.upper) for p in parts]
         complete = all(None not in t for t in numbers)
@@ -104,6 +105,29 @@ def combine_strata(results: Sequence[TableResult], method: str) -> Estimate:
         for warning in part.warning_notes:
             est.warn(warning.in_stratum(label))
     return est
+
+
+def _widen_as_strata(est: Estimate, parts: Sequence[Estimate]) -> None:
+    """Widen the total's posterior interval by as much as each stratum's was widened to take
+    in its two-class profile likelihood (:func:`.lcmcr.apply_bounds`): the sum of the
+    widenings, a conservative bound since the profiles' ends are not draws to add up."""
+    down = up = 0.0
+    for part in parts:
+        posterior = part.diagnostics.get("posterior_interval")
+        if posterior is None or part.lower is None or part.upper is None:
+            continue
+        down += posterior[0] - part.lower
+        up += part.upper - posterior[1]
+    if (down > 0 or up > 0) and est.lower is not None and est.upper is not None:
+        est.diagnostics["posterior_interval"] = [est.lower, est.upper]
+        est.warn(
+            "widened",
+            lower=est.lower - down,
+            upper=est.upper + up,
+            posterior_lower=est.lower,
+            posterior_upper=est.upper,
+        )
+        est.lower, est.upper = est.lower - down, est.upper + up
 
 
 def _stratum_settings(settings: LcmcrSettings, index: int) -> LcmcrSettings:

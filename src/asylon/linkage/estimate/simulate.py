@@ -140,9 +140,15 @@ Estimator = Callable[[OverlapTable, int], Estimate]
 
 
 def estimators(settings: LcmcrSettings, criterion: str = "aic") -> dict[str, Estimator]:
-    """The methods a study compares; LCMCR gets a fresh seed per replicate."""
+    """The methods a study compares; LCMCR gets a fresh seed per replicate. ``lcmcr`` is
+    what ``asylon estimate`` reports (the posterior checked by the two-class profile
+    likelihood, :mod:`.likelihood_bound`), ``lcmcr_posterior`` the posterior alone (as R's
+    LCMCR reports it)."""
     return {
         "lcmcr": lambda t, seed: lcmcr_estimate(t, replace(settings, seed=seed)),
+        "lcmcr_posterior": lambda t, seed: lcmcr_estimate(
+            t, replace(settings, seed=seed, bound_check=False)
+        ),
         "loglinear": lambda t, _seed: loglinear_estimate(t, criterion),
     }
 
@@ -159,6 +165,9 @@ class MethodScore:
     coverage: float
     mean_relative_width: float
     seconds: float
+    # of the replicates given no total but a lower bound (the data do not bound the total
+    # from above), the share whose lower bound is at most the truth
+    lower_bound_holds: float = math.nan
 
     def as_dict(self) -> dict[str, Any]:
         return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in vars(self).items()}
@@ -166,8 +175,18 @@ class MethodScore:
 
 def score(method: str, total: int, results: Sequence[Estimate], seconds: float) -> MethodScore:
     ok = [r for r in results if r.identified and r.median is not None]
+    floors = [
+        r.lower
+        for r in results
+        if not r.identified
+        and r.lower is not None
+        and any(n.code == "prior_closes_upper" for n in r.reason_notes)
+    ]
+    holds = float(np.mean([f <= total for f in floors])) if floors else math.nan
     if not ok:
-        return MethodScore(method, len(results), 0, math.nan, math.nan, math.nan, math.nan, seconds)
+        return MethodScore(
+            method, len(results), 0, math.nan, math.nan, math.nan, math.nan, seconds, holds
+        )
     med = np.array([r.median for r in ok], dtype=np.float64)
     lo = np.array([r.lower for r in ok], dtype=np.float64)
     hi = np.array([r.upper for r in ok], dtype=np.float64)
@@ -180,6 +199,7 @@ def score(method: str, total: int, results: Sequence[Estimate], seconds: float) 
         float(np.mean((lo <= total) & (total <= hi))),
         float(np.mean((hi - lo) / total)),
         seconds,
+        holds,
     )
 
 

@@ -61,6 +61,16 @@ SENTENCES: dict[str, Promise] = {
         "the posterior of N does not concentrate: its 97.5%% quantile (%(upper)s) is far above "
         "the median (%(median)s) for the number observed"
     ),
+    "prior_closes_upper": _(
+        "the data do not bound the total from above: a model in which one group is rarely "
+        "recorded by any list (two latent classes) fits as well with four times as many "
+        "unrecorded people as the median; the upper end of the interval would be the prior's, "
+        "not the data's. Read %(lower)s as a lower bound"
+    ),
+    "widened": _(
+        "the interval is widened to %(lower)s-%(upper)s to take in the two-class profile "
+        "likelihood's; the posterior's own is %(posterior_lower)s-%(posterior_upper)s"
+    ),
     "few_draws": _("few effective draws of N (ESS %(ess)s < %(ess_min)s): run longer chains"),
     "went_on_once": _(
         "the chains had not converged at first (R-hat of N above %(rhat_max)s): they went on "
