@@ -133,6 +133,22 @@ def test_the_estimate_document_and_its_cache_on_the_run() -> None:
     assert one["identified"] is False and one["median"] is None and one["reasons"]
 
 
+def test_an_estimate_kept_before_the_bound_check_is_computed_again() -> None:
+    """An estimate kept on a run before LCMCR's interval was checked by the two-class profile
+    likelihood could give a total the data do not bound: it is not served as it was kept."""
+    run = store_run(PEOPLE)
+    doc = counts.estimate_for(run)
+    assert doc["bound_check"] is True
+    stale = {k: v for k, v in doc.items() if k != "bound_check"}
+    stale["median"] = 123_456  # what the old estimator said, say
+    run.estimate = stale
+    run.save(update_fields=["estimate"])
+    again = counts.estimate_for(run)
+    assert again == doc
+    run.refresh_from_db()
+    assert run.estimate == doc
+
+
 def test_the_command_line_counts_and_overlap(tmp_path: Path) -> None:
     from asylon.web.victims.commands import victims_group
 

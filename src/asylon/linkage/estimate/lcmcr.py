@@ -36,6 +36,12 @@ of N come from :mod:`.diagnostics`. Chains that disagree (R-hat of N above 1.1) 
 where they stopped, up to ``extend`` times, each time keeping as many draws twice as far apart
 (the draws before serve as burn-in, as in Gelman et al. 2013, *Bayesian Data Analysis*,
 section 11.4); only chains that still disagree make the estimate "not identified".
+
+With four lists or more the posterior's interval is then checked by a two-class profile
+likelihood (:mod:`.likelihood_bound`, :func:`apply_bounds`): the estimate is not identified
+when the data do not bound the total from above (the interval's upper end would be the
+prior's), and its interval is widened where the profile's reaches beyond it.
+``bound_check=False`` gives the posterior alone, as R's LCMCR reports it.
 """
 
 from __future__ import annotations

@@ -173,6 +173,7 @@ def estimate(
         "reason_notes": [n.to_dict() for n in primary.reason_notes],
         "warning_notes": [n.to_dict() for n in primary.warning_notes],
         "seed": settings.seed,
+        "bound_check": settings.bound_check,
         "estimates": [e.to_dict() for e in totals],
         "notes": [n for r in results for n in r.notes],
     }

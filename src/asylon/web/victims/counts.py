@@ -74,6 +74,14 @@ ASSUMPTIONS = (
         "estimate as a lower bound."
     ),
     _(
+        "So an estimate from four lists or more is checked against the simplest model in "
+        "which such a group can hide (two groups of people, each recorded at its own rate). "
+        "Where that model fits the lists as well with four times as many people unrecorded, "
+        "the lists do not say how many more there are: no total is given, only a lower bound. "
+        "Where it allows a wider interval, the interval is widened. The check does not catch "
+        "every such table."
+    ),
+    _(
         "The interval says where the total lies with 95% probability under the model; it "
         "does not cover errors in the lists themselves."
     ),
@@ -449,9 +457,12 @@ def estimate_for(run: LinkRun, settings: Any = None, refresh: bool = False) -> d
     """The estimate of the total from ``run``'s overlap table, computed once and kept on the
     run (a run never changes). One kept before reasons and warnings had codes
     (``reason_notes``) is computed again: its sentences could not be translated, nor the exact
-    count they quote be replaced for a researcher."""
+    count they quote be replaced for a researcher. So is one kept before LCMCR's interval was
+    checked by the two-class profile likelihood (no ``bound_check``): it could give a total
+    the data do not bound."""
     kept = run.estimate
-    if kept is not None and "reason_notes" in kept and not refresh and settings is None:
+    current = kept is not None and "reason_notes" in kept and "bound_check" in kept
+    if kept is not None and current and not refresh and settings is None:
         return dict(kept)
     sources = sources_of(run)
     doc = estimate_overlap(
