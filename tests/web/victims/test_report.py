@@ -36,6 +36,7 @@ ESTIMATE: dict[str, Any] = {
     "warnings": ["few effective draws of N (ESS 80 < 100): run longer chains"],
     "reason_notes": [],
     "warning_notes": [{"code": "few_draws", "values": {"ess": 80.0, "ess_min": 100.0}}],
+    "bound_check": True,  # made by the current estimator: kept as it is
     "estimates": [
         {
             "method": "lcmcr",
