@@ -17,7 +17,8 @@ from asylon.linkage.estimate.overlap import (
     read_overlap,
     table_from_patterns,
 )
-from asylon.linkage.estimate.service import estimate
+from asylon.linkage.estimate.result import Estimate
+from asylon.linkage.estimate.service import _widen_as_strata, estimate
 from asylon.linkage.estimate.simulate import scenarios
 from asylon.paths import data_dir
 
@@ -132,3 +133,17 @@ def test_a_total_over_strata_is_widened_as_its_strata_were() -> None:
     assert up > 0
     assert doc["upper"] == posterior[1] + up and doc["lower"] == posterior[0] - down
     assert any(n["code"] == "widened" and "stratum" not in n for n in doc["warning_notes"])
+
+
+def test_a_stratum_without_a_total_adds_nothing_to_the_total_s_widening() -> None:
+    """A stratum the data do not bound keeps its lower bound below its posterior's; that is
+    not a widening of the total (which gets that stratum's reason, and no number)."""
+    total = Estimate("lcmcr", 300, 1_000.0, 800.0, 1_400.0, "posterior median")
+    widened = Estimate("lcmcr", 100, 400.0, 290.0, 650.0, "posterior median")
+    widened.diagnostics["posterior_interval"] = [300.0, 600.0]
+    unbounded = Estimate("lcmcr", 200, 600.0, 350.0, 900.0, "posterior median")
+    unbounded.diagnostics["posterior_interval"] = [450.0, 900.0]
+    unbounded.not_identified("prior_closes_upper", lower=350.0)
+    _widen_as_strata(total, [widened, unbounded])
+    assert (total.lower, total.upper) == (790.0, 1_450.0)
+    assert total.diagnostics["posterior_interval"] == [800.0, 1_400.0]

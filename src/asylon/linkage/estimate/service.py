@@ -114,8 +114,8 @@ def _widen_as_strata(est: Estimate, parts: Sequence[Estimate]) -> None:
     down = up = 0.0
     for part in parts:
         posterior = part.diagnostics.get("posterior_interval")
-        if posterior is None or part.lower is None or part.upper is None:
-            continue
+        if posterior is None or not part.identified or part.lower is None or part.upper is None:
+            continue  # a stratum with no total leaves the total without one
         down += posterior[0] - part.lower
         up += part.upper - posterior[1]
     if (down > 0 or up > 0) and est.lower is not None and est.upper is not None:
