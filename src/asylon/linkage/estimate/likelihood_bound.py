@@ -102,35 +102,50 @@ class Bounds:
 
 
 @njit(cache=True, nogil=True)
+def _class_logs(
+    x: FloatArray, lam: FloatArray, pi: FloatArray, out: FloatArray
+) -> None:  # pragma: no cover - compiled
+    """log P(cell i, class c) into ``out`` (cells x classes)."""
+    m, j = x.shape
+    for i in range(m):
+        for c in range(lam.shape[1]):
+            s = math.log(pi[c])
+            for li in range(j):
+                s += math.log(lam[li, c]) if x[i, li] > 0.5 else math.log1p(-lam[li, c])
+            out[i, c] = s
+
+
+@njit(cache=True, nogil=True)
+def _unseen(lam: FloatArray, pi: FloatArray, out: FloatArray) -> float:  # pragma: no cover
+    """P(class c, on no list) into ``out``; returns their sum, P(on no list)."""
+    p0 = 0.0
+    for c in range(lam.shape[1]):
+        s = 0.0
+        for li in range(lam.shape[0]):
+            s += math.log1p(-lam[li, c])
+        out[c] = pi[c] * math.exp(s)
+        p0 += out[c]
+    return p0
+
+
+@njit(cache=True, nogil=True)
 def _loglik(
     x: FloatArray, f: FloatArray, lam: FloatArray, pi: FloatArray, total: float
 ) -> float:  # pragma: no cover - compiled
     """Multinomial log-likelihood of the observed cells and the unobserved one for total N
     (the constant in the observed counts left out)."""
-    m, j = x.shape
     k = lam.shape[1]
-    n = f.sum()
+    logs = np.empty((x.shape[0], k))
+    _class_logs(x, lam, pi, logs)
     ll = 0.0
-    row = np.empty(k)
-    for i in range(m):
-        top = -np.inf
-        for c in range(k):
-            s = math.log(pi[c])
-            for li in range(j):
-                s += math.log(lam[li, c]) if x[i, li] > 0.5 else math.log1p(-lam[li, c])
-            row[c] = s
-            top = max(top, s)
+    for i in range(x.shape[0]):
+        top = logs[i].max()
         acc = 0.0
         for c in range(k):
-            acc += math.exp(row[c] - top)
+            acc += math.exp(logs[i, c] - top)
         ll += f[i] * (top + math.log(acc))
-    p0 = 0.0
-    for c in range(k):
-        s = 0.0
-        for li in range(j):
-            s += math.log1p(-lam[li, c])
-        p0 += pi[c] * math.exp(s)
-    n0 = total - n
+    p0 = _unseen(lam, pi, np.empty(k))
+    n0 = total - f.sum()
     if n0 > 0:
         ll += n0 * math.log(max(p0, 1e-300))
     return ll + math.lgamma(total + 1.0) - math.lgamma(n0 + 1.0)
@@ -155,27 +170,16 @@ def _fit(
     tot = total if total > 0 else n
     last = -np.inf
     for it in range(MAX_ITERATIONS):
-        for i in range(m):
-            top = -np.inf
-            for c in range(k):
-                s = math.log(pi[c])
-                for li in range(j):
-                    s += math.log(lam[li, c]) if x[i, li] > 0.5 else math.log1p(-lam[li, c])
-                w[i, c] = s
-                top = max(top, s)
+        _class_logs(x, lam, pi, w)
+        for i in range(m):  # the E step: P(class | cell)
+            top = w[i].max()
             acc = 0.0
             for c in range(k):
                 w[i, c] = math.exp(w[i, c] - top)
                 acc += w[i, c]
             for c in range(k):
                 w[i, c] /= acc
-        p0 = 0.0
-        for c in range(k):
-            s = 0.0
-            for li in range(j):
-                s += math.log1p(-lam[li, c])
-            p0k[c] = pi[c] * math.exp(s)
-            p0 += p0k[c]
+        p0 = _unseen(lam, pi, p0k)
         if total > 0:
             n0 = total - n
         else:
