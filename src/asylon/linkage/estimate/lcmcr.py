@@ -285,18 +285,20 @@ def apply_bounds(est: Estimate, bounds: Bounds) -> None:
     if not bounds.made or est.lower is None or est.upper is None:
         return
     est.diagnostics["posterior_interval"] = [est.lower, est.upper]
-    lower = min(est.lower, bounds.lower) if math.isfinite(bounds.lower) else est.lower
+    lower = est.lower
+    if math.isfinite(bounds.lower):
+        lower = float(math.floor(min(est.lower, bounds.lower)))
     if not bounds.bounded_above:
-        est.lower = float(math.floor(lower))
-        est.not_identified("prior_closes_upper", lower=est.lower)
+        est.lower = lower
+        est.not_identified("prior_closes_upper", lower=lower)
         return
-    upper = max(est.upper, bounds.upper)
+    upper = float(math.ceil(max(est.upper, bounds.upper)))
     if lower < est.lower or upper > est.upper:
         est.warn(
             "widened",
-            lower=float(math.floor(lower)),
-            upper=float(math.ceil(upper)),
+            lower=lower,
+            upper=upper,
             posterior_lower=est.lower,
             posterior_upper=est.upper,
         )
-        est.lower, est.upper = float(math.floor(lower)), float(math.ceil(upper))
+        est.lower, est.upper = lower, upper

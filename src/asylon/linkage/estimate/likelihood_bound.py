@@ -218,9 +218,8 @@ class _Profile:
         keep = table.counts > 0
         self.x = np.ascontiguousarray(table.patterns[keep], dtype=np.float64)
         self.f = np.ascontiguousarray(table.counts[keep], dtype=np.float64)
-        self.n = float(self.f.sum())
         self.rng = np.random.default_rng(seed)
-        share = np.clip(self.x.T @ self.f / self.n, 0.02, 0.9)
+        share = np.clip(self.x.T @ self.f / self.f.sum(), 0.02, 0.9)
         # a group recorded as often as the lists' shares say, and one recorded rarely
         self.guided = [
             np.column_stack([share, share * 0.2]),
@@ -286,11 +285,11 @@ def check(table: OverlapTable, median: float, seed: int = 0) -> Bounds:
     threshold = top - CHI2_95 / 2.0
     inside = np.flatnonzero(values >= threshold)  # never empty: the MLE is a grid point
 
-    def edge(outside: int, inside: int) -> float:
-        """Where the profile crosses the threshold between grid points ``outside`` (below it)
-        and ``inside`` (above it): the last total found inside."""
-        out, into = float(grid[outside]), float(grid[inside])
-        warm = ends[inside]
+    def edge(below: int, above: int) -> float:
+        """Where the profile crosses the threshold between grid points ``below`` it and
+        ``above`` it: the last total found above."""
+        out, into = float(grid[below]), float(grid[above])
+        warm = ends[above]
         for _ in range(BISECTIONS):
             mid = math.sqrt((out - observed) * (into - observed)) + observed
             ll, end = prof.held(mid, warm)
