@@ -10,7 +10,7 @@ from dataclasses import replace
 import numpy as np
 
 from asylon.linkage.estimate.lcmcr import LcmcrSettings, lcmcr_estimate
-from asylon.linkage.estimate.likelihood_bound import check
+from asylon.linkage.estimate.likelihood_bound import SIMULATIONS, _Profile, _simulate, check
 from asylon.linkage.estimate.overlap import (
     OverlapTable,
     all_patterns,
@@ -59,6 +59,50 @@ def test_the_same_design_with_enough_people_is_bounded_and_covers_the_truth() ->
     bound = check(table, median=90_000.0)
     assert bound.made and bound.bounded_above
     assert bound.lower < 100_000 < bound.upper < bound.limit
+    # the Monte Carlo test ran in full and excluded the runaway total
+    assert bound.simulated == SIMULATIONS
+    assert bound.threshold <= bound.threshold_upper < bound.drop_at_limit
+
+
+def test_a_profile_that_falls_far_needs_no_simulation() -> None:
+    """Four lists of 2,000 people, two of them negatively dependent: at the runaway total
+    the profile has fallen by more than 20, far beyond any simulated table's, and the upper end
+    is chi-square's."""
+    bound = check(expected_table("negative", 2000), median=2000.0)
+    assert bound.drop_at_limit > 20 and bound.simulated == 0
+    assert bound.threshold_upper == bound.threshold and bound.bounded_above
+
+
+def test_a_chi_square_bound_the_simulation_does_not_bear_out_gives_no_total() -> None:
+    """Sparse five lists, 1,000 people, one drawn table (the study's 13th): at the runaway
+    total the profile has fallen by 3.1, more than chi-square's 1.92, so chi-square alone would
+    call the total bounded. But tables drawn from the two-class fit held at that total fall as
+    far too often: the data do not exclude it at the 5% level, and the estimate gives no total.
+    The test stops at the tenth simulated table that falls as far; a seed gives one verdict."""
+    rng = np.random.default_rng(2016)
+    table = [scenarios(2000)["sparse5"].draw(rng) for _ in range(13)][-1]
+    bound = check(table, median=742.0)
+    assert bound.drop_at_limit > bound.threshold
+    assert not bound.bounded_above and bound.upper == math.inf
+    assert 10 <= bound.simulated < SIMULATIONS
+    assert bound.threshold_upper == bound.simulated_threshold >= bound.drop_at_limit
+    assert bound.lower < 1000
+    assert check(table, median=742.0) == bound
+
+
+def test_the_monte_carlo_test_sets_its_threshold_at_the_tenth_largest_drop() -> None:
+    """199 simulated tables, a test at the 5% level: the threshold is the tenth largest drop
+    among them (nine may reach the data's), and simulating stops once ten have reached it."""
+    (table,) = read_overlap(TABLES / "us_western_site_5lists.csv")
+    prof = _Profile.of(table, 0)
+    prof.free()
+    total = 3 * float(table.observed)
+    _, at = prof.held(total, None)
+    every, threshold = _simulate(prof, total, at, math.inf, seed=3)
+    assert every == SIMULATIONS and threshold > 0
+    some, reached = _simulate(prof, total, at, 0.0, seed=3)  # every table reaches a drop of 0
+    assert some < SIMULATIONS and reached >= 0.0
+    assert _simulate(prof, total, at, math.inf, seed=3) == (every, threshold)
 
 
 def test_kosovo_is_bounded_by_the_data_and_keeps_its_posterior_median() -> None:
@@ -73,6 +117,9 @@ def test_kosovo_is_bounded_by_the_data_and_keeps_its_posterior_median() -> None:
     bound = est.diagnostics["two_class_profile"]
     assert bound["lower"] < 10_356 < bound["upper"] < bound["limit"]
     assert bound["drop_at_limit"] > bound["threshold"]
+    # the Monte Carlo test ran in full and excluded the runaway total
+    assert bound["simulated"] == SIMULATIONS
+    assert bound["simulated_threshold"] < bound["drop_at_limit"]
     assert est.lower == min(raw.lower or 0.0, math.floor(bound["lower"]))
     assert 8_000 < est.lower < 9_002
 

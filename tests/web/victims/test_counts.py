@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 from django.utils import timezone
 
+from asylon.linkage.estimate.likelihood_bound import CHECK_VERSION
 from asylon.linkage.estimate.overlap import parse_overlap
 from asylon.web.audit.models import AuditEntry
 from asylon.web.victims import counts
@@ -133,13 +134,22 @@ def test_the_estimate_document_and_its_cache_on_the_run() -> None:
     assert one["identified"] is False and one["median"] is None and one["reasons"]
 
 
-def test_an_estimate_kept_before_the_bound_check_is_computed_again() -> None:
+@pytest.mark.parametrize("version", [None, 1], ids=["unchecked", "chi-square"])
+def test_an_estimate_kept_before_the_current_bound_check_is_computed_again(
+    version: int | None,
+) -> None:
     """An estimate kept on a run before LCMCR's interval was checked by the two-class profile
-    likelihood could give a total the data do not bound: it is not served as it was kept."""
+    likelihood, or checked by chi-square alone (version 1, which the simulation study showed
+    too ready to call a total bounded), could give a total the data do not bound: it is not
+    served as it was kept."""
     run = store_run(PEOPLE)
     doc = counts.estimate_for(run)
-    assert doc["bound_check"] is True
-    stale = {k: v for k, v in doc.items() if k != "bound_check"}
+    assert doc["bound_check"] is True and doc["bound_check_version"] == CHECK_VERSION == 2
+    stale = {k: v for k, v in doc.items() if k != "bound_check_version"}
+    if version is None:
+        del stale["bound_check"]
+    else:
+        stale["bound_check_version"] = version
     stale["median"] = 123_456  # what the old estimator said, say
     run.estimate = stale
     run.save(update_fields=["estimate"])

@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from asylon.cli import main
+from asylon.linkage.estimate.likelihood_bound import CHECK_VERSION
 from asylon.web.victims.models import LinkRun
 
 from .test_counts import PEOPLE, store_run
@@ -37,6 +38,7 @@ ESTIMATE: dict[str, Any] = {
     "reason_notes": [],
     "warning_notes": [{"code": "few_draws", "values": {"ess": 80.0, "ess_min": 100.0}}],
     "bound_check": True,  # made by the current estimator: kept as it is
+    "bound_check_version": CHECK_VERSION,
     "estimates": [
         {
             "method": "lcmcr",

@@ -17,6 +17,7 @@ import numpy as np
 
 from .identifiability import empty_lists, table_reasons
 from .lcmcr import LcmcrSettings, lcmcr_estimate, summarise_draws
+from .likelihood_bound import CHECK_VERSION
 from .loglinear import loglinear_estimate
 from .overlap import OverlapTable
 from .result import INTERVAL, Estimate
@@ -174,6 +175,7 @@ def estimate(
         "warning_notes": [n.to_dict() for n in primary.warning_notes],
         "seed": settings.seed,
         "bound_check": settings.bound_check,
+        "bound_check_version": CHECK_VERSION if settings.bound_check else None,
         "estimates": [e.to_dict() for e in totals],
         "notes": [n for r in results for n in r.notes],
     }

@@ -458,10 +458,16 @@ def estimate_for(run: LinkRun, settings: Any = None, refresh: bool = False) -> d
     run (a run never changes). One kept before reasons and warnings had codes
     (``reason_notes``) is computed again: its sentences could not be translated, nor the exact
     count they quote be replaced for a researcher. So is one kept before LCMCR's interval was
-    checked by the two-class profile likelihood (no ``bound_check``): it could give a total
-    the data do not bound."""
+    checked by the two-class profile likelihood as it is now (``bound_check_version``): it
+    could give a total the data do not bound."""
+    from asylon.linkage.estimate.likelihood_bound import CHECK_VERSION
+
     kept = run.estimate
-    current = kept is not None and "reason_notes" in kept and "bound_check" in kept
+    current = (
+        kept is not None
+        and "reason_notes" in kept
+        and kept.get("bound_check_version") == CHECK_VERSION
+    )
     if kept is not None and current and not refresh and settings is None:
         return dict(kept)
     sources = sources_of(run)
