@@ -40,6 +40,7 @@ def test_lcmcr_on_heterogeneous_capture_covers_the_total_or_gives_a_lower_bound(
     assert posterior.coverage == 1.0
     assert abs(posterior.relative_bias) < 0.25
     assert checked.identified == 0 and checked.lower_bound_holds == 1.0
+    assert checked.statement_holds == 1.0
 
 
 def test_the_check_leaves_dependent_lists_alone() -> None:
@@ -50,3 +51,4 @@ def test_the_check_leaves_dependent_lists_alone() -> None:
     assert checked.identified == posterior.identified == 3
     assert checked.coverage == posterior.coverage == 1.0
     assert checked.relative_bias == posterior.relative_bias
+    assert checked.statement_holds == posterior.statement_holds == 1.0

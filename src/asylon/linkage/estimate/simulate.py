@@ -168,6 +168,11 @@ class MethodScore:
     # of the replicates given no total but a lower bound (the data do not bound the total
     # from above), the share whose lower bound is at most the truth
     lower_bound_holds: float = math.nan
+    # of all the replicates, the share whose statement holds: an interval that covers the
+    # truth, or a lower bound at most the truth
+    statement_holds: float = math.nan
+    # the largest threshold the two-class check's Monte Carlo test set (none: not simulated)
+    largest_simulated_threshold: float = math.nan
 
     def as_dict(self) -> dict[str, Any]:
         return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in vars(self).items()}
@@ -183,9 +188,18 @@ def score(method: str, total: int, results: Sequence[Estimate], seconds: float) 
         and any(n.code == "prior_closes_upper" for n in r.reason_notes)
     ]
     holds = float(np.mean([f <= total for f in floors])) if floors else math.nan
+    covered = [(r.lower or 0.0) <= total <= (r.upper or 0.0) for r in ok]
+    overall = (sum(covered) + sum(f <= total for f in floors)) / len(results)
+    simulated = [
+        t
+        for r in results
+        if (t := r.diagnostics.get("two_class_profile", {}).get("simulated_threshold")) is not None
+    ]
+    largest = max(simulated) if simulated else math.nan
     if not ok:
+        nan = math.nan
         return MethodScore(
-            method, len(results), 0, math.nan, math.nan, math.nan, math.nan, seconds, holds
+            method, len(results), 0, nan, nan, nan, nan, seconds, holds, overall, largest
         )
     med = np.array([r.median for r in ok], dtype=np.float64)
     lo = np.array([r.lower for r in ok], dtype=np.float64)
@@ -196,10 +210,12 @@ def score(method: str, total: int, results: Sequence[Estimate], seconds: float) 
         len(ok),
         float(med.mean() / total - 1.0),
         float(np.sqrt(np.mean((med - total) ** 2)) / total),
-        float(np.mean((lo <= total) & (total <= hi))),
+        float(np.mean(covered)),
         float(np.mean((hi - lo) / total)),
         seconds,
         holds,
+        overall,
+        largest,
     )
 
 
