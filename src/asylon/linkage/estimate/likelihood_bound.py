@@ -75,6 +75,7 @@ CHECK_VERSION = 2  # 1: both ends by chi-square; 2: the upper end calibrated by 
 # An estimate kept with another version is computed again.
 MIN_LISTS = 4  # fewer: the two-class model has no fewer parameters than the table has cells
 FREE_STARTS = 12  # EM starts for the fit with N free
+CHI2_DROP = CHI2_95 / 2.0  # the drop from the maximum at the ends of a chi-square interval
 POINT_STARTS = 2  # fresh starts at each grid point on the way up, besides its neighbour's fit
 # and the free fit's maximum
 GRID = 20  # totals on the grid between the observed and the runaway total
@@ -114,7 +115,7 @@ class Bounds:
     @property
     def threshold(self) -> float:
         """The drop from the maximum that ends the interval below: chi-square's."""
-        return CHI2_95 / 2.0
+        return CHI2_DROP
 
     @property
     def threshold_upper(self) -> float:
@@ -299,12 +300,14 @@ class _Profile:
 
     def free(
         self,
-        fresh: int = FREE_STARTS - 2,
+        fresh: int | None = None,
         also: tuple[tuple[FloatArray, FloatArray], ...] = (),
         guided: bool = True,
     ) -> None:
         """Fit with N free from ``also``, the guided starts and ``fresh`` random ones."""
         half = np.full(2, 0.5)
+        if fresh is None:  # as many as make ``FREE_STARTS`` with the guided ones
+            fresh = FREE_STARTS - len(self.guided)
         lams = (self.guided if guided else []) + self._fresh(fresh)
         for lam, pi in [*also, *((lam, half) for lam in lams)]:
             self._keep(_fit(self.x, self.f, lam, pi, -1.0, self.tolerance))
@@ -405,7 +408,7 @@ def check(table: OverlapTable, median: float, seed: int = 0) -> Bounds:
     drop = float(top - values[-1])
     simulated, calibrated = 0, math.nan
     at_limit = ends[-1]
-    if CHI2_95 / 2.0 < drop <= SIMULATION_NOT_NEEDED and at_limit is not None:
+    if CHI2_DROP < drop <= SIMULATION_NOT_NEEDED and at_limit is not None:
         simulated, calibrated = _simulate(prof, float(grid[-1]), at_limit, drop, seed)
     made = Bounds(True, limit, math.nan, math.nan, mle, drop, simulated, calibrated)
 
