@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test import Client as Browser
 
+from asylon.web import settings as product_settings
 from asylon.web.accounts.models import Team, User
 from asylon.web.audit.models import AuditEntry
 from asylon.web.cases.models import Case, Client
@@ -104,7 +105,12 @@ def test_pages_need_a_login_under_a_language_prefix(world: dict[str, Any]) -> No
 
 
 def test_login_with_argon2_and_security_headers(world: dict[str, Any]) -> None:
-    assert world["cw_a"].password.startswith("argon2")
+    # the product hashes with Django's Argon2 at its full cost; the tests at the lowest
+    # (tests/hashers.py), with the same algorithm and encoding
+    assert product_settings.PASSWORD_HASHERS[0] == (
+        "django.contrib.auth.hashers.Argon2PasswordHasher"
+    )
+    assert world["cw_a"].password.startswith("argon2$argon2id$")
     b = Browser(enforce_csrf_checks=True)
     page = b.get("/en/accounts/login/")
     token = page.cookies["csrftoken"].value
