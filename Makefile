@@ -94,7 +94,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/ruff format --check src tests benchmarks
-	$(VENV)/bin/mypy src/asylon/law src/asylon/evidence src/asylon/register src/asylon/names src/asylon/screening src/asylon/stats src/asylon/documents src/asylon/linkage src/asylon/faults.py src/asylon/paths.py
+	$(VENV)/bin/mypy src/asylon/law src/asylon/evidence src/asylon/register src/asylon/names src/asylon/screening src/asylon/stats src/asylon/documents src/asylon/linkage src/asylon/faults.py src/asylon/paths.py src/asylon/yamlfile.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import Any
 
 import pycountry
-import yaml
 from rapidfuzz import fuzz, process
 
 from asylon.paths import data_dir
+from asylon.yamlfile import safe_load
 
 __all__ = [
     "KINDS",
@@ -303,7 +303,7 @@ def _load(path: Path) -> Gazetteer:
     docs: list[Mapping[str, Any]] = []
     for file in files:
         with file.open(encoding="utf-8") as fh:
-            docs.append(yaml.safe_load(fh) or {})
+            docs.append(safe_load(fh) or {})
     overrides = {str(c["code"]): c for doc in docs for c in doc.get("countries", [])}
     places = [_country(c.alpha_2, c, overrides.get(c.alpha_2, {})) for c in pycountry.countries]
     for doc in docs:

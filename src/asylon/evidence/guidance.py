@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from asylon.law.evidence import ViolenceLevel
 from asylon.paths import data_dir
+from asylon.yamlfile import safe_load
 
 CITATION_PREFIX = "EUAA Country Guidance"
 
@@ -143,7 +144,7 @@ def _with_header(file: GuidanceFile) -> tuple[GuidanceVersion, ...]:
 def load_guidance(path: Path) -> tuple[str, tuple[GuidanceVersion, ...]]:
     """Read and validate one guidance file: its country code and versions, oldest first."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = safe_load(path.read_text(encoding="utf-8"))
         file = GuidanceFile.model_validate(raw)
     except ValidationError as err:
         problems = "; ".join(

@@ -25,6 +25,8 @@ from pydantic import (
     model_validator,
 )
 
+from asylon.yamlfile import SafeLoader
+
 FORMAT = "asylon.case/1"
 
 
@@ -438,8 +440,8 @@ def _from_validation_error(err: ValidationError) -> list[tuple[str, str]]:
     return errors
 
 
-class _CaseLoader(yaml.SafeLoader):
-    """YAML loader for case files: dates stay strings (so an impossible date is reported with its
+class _CaseLoader(SafeLoader):  # type: ignore[misc,valid-type]
+    """YAML loader for case files (the safe loader, in C where built): dates stay strings (so an impossible date is reported with its
     field path) and only ``true``/``false`` are booleans, as in YAML 1.2 (so the contract's
     ``on:`` key is not read as the boolean true)."""
 

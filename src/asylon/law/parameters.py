@@ -17,7 +17,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from asylon.yamlfile import safe_load
 
 PROFILES = ("unhcr", "eu", "ru")
 
@@ -122,7 +122,7 @@ class Profile:
 
 def _read(name: str) -> tuple[dict[str, Any], bytes]:
     raw = resources.files("asylon.law.jurisdictions").joinpath(f"{name}.yaml").read_bytes()
-    return yaml.safe_load(raw), raw
+    return safe_load(raw), raw
 
 
 def _check_complete(name: str, start: date, params: dict[str, tuple[Value, ...]]) -> None:

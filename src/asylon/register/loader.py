@@ -28,6 +28,7 @@ import yaml
 from asylon.paths import data_dir
 from asylon.register.models import Record
 from asylon.register.register import RecordError, Register, derived_id, parse_record
+from asylon.yamlfile import safe_load
 
 __all__ = ["check_places", "load_folder", "load_starter", "records_from_yaml", "starter_dir"]
 
@@ -105,7 +106,7 @@ def load_folder(folder: Path) -> list[tuple[str, Record]]:
         where = str(path.relative_to(folder.parent))
         try:
             with path.open(encoding="utf-8") as fh:
-                doc = yaml.safe_load(fh)
+                doc = safe_load(fh)
             out.extend(records_from_yaml(doc, where))
         except yaml.YAMLError as err:
             problems.append(f"{where}: not valid YAML: {err}")

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.db import transaction
 
 from asylon.faults import checkpoint
@@ -32,6 +31,7 @@ from asylon.web.audit.services import record as audit
 from asylon.web.documents import storage
 from asylon.web.register.models import MODELS
 from asylon.web.register.records import _author, known_ids, save_record, to_core
+from asylon.yamlfile import safe_load
 
 __all__ = [
     "ImportFailed",
@@ -134,7 +134,7 @@ def import_csv(text: str, mapping: Any, user: Any, reason: str) -> ImportReport:
 
 def read_mapping(path: Path) -> Any:
     text = path.read_text(encoding="utf-8")
-    return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    return json.loads(text) if path.suffix == ".json" else safe_load(text)
 
 
 def stored_register() -> Register:

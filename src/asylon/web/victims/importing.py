@@ -36,6 +36,7 @@ from asylon.web.victims.mapping import (
     parse_date,
 )
 from asylon.web.victims.models import SOURCE_NAME, VictimRecord, VictimSource
+from asylon.yamlfile import safe_load
 
 MAX_ERRORS = 20
 MAX_ROWS = 1_000_000
@@ -77,7 +78,7 @@ def read_mapping(path: Path) -> VictimMapping:
 def parse_mapping(text: str, name: str = "mapping") -> VictimMapping:
     """A mapping from YAML or JSON text (JSON is YAML)."""
     try:
-        data = json.loads(text) if name.endswith(".json") else yaml.safe_load(text)
+        data = json.loads(text) if name.endswith(".json") else safe_load(text)
     except (ValueError, yaml.YAMLError):
         raise ImportFailed([_("%(file)s: not valid YAML or JSON") % {"file": name}]) from None
     try:

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import pycountry
-import yaml
 from django.contrib.auth.password_validation import validate_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
@@ -42,6 +41,7 @@ from asylon.web.documents.services import add_note
 from asylon.web.timeline.details import DetailsError
 from asylon.web.timeline.models import TimelineEvent
 from asylon.web.timeline.services import add_event
+from asylon.yamlfile import safe_load
 
 MOSCOW = "Moscow legal aid"
 BERLIN = "Berlin counselling"
@@ -111,7 +111,6 @@ def team_for(doc: dict[str, Any]) -> str:
 # ---------------------------------------------------------------------------------------------
 # Timelines: the file and its relative dates
 
-_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # safe loaders only, C if built
 _RELATIVE = re.compile(r"today((?:[+-]\d+[dwmy])*)")
 _TERM = re.compile(r"([+-])(\d+)([dwmy])")
 
@@ -161,7 +160,7 @@ def _resolve_details(details: Any, today: date) -> Any:
 def load_timelines(path: Path | None = None) -> dict[str, dict[str, Any]]:
     """The timelines file: case id -> entry (see the comment at the top of the file)."""
     with (path or timelines_path()).open(encoding="utf-8") as fh:
-        data = yaml.load(fh, Loader=_LOADER)
+        data = safe_load(fh)
     if not isinstance(data, dict):
         raise TimelineDataError("expected a mapping of case ids to timelines")
     return data
@@ -279,7 +278,7 @@ class Command(BaseCommand):
         events = notes = 0
         for path in files:
             text = path.read_text(encoding="utf-8")
-            doc = yaml.load(text, Loader=_LOADER)
+            doc = safe_load(text)
             team_name = team_for(doc)
             caseworker = users[CASEWORKER_OF[team_name]]
             case = import_case(text, "yaml", caseworker.team, caseworker)
