@@ -427,6 +427,17 @@ def test_a_failing_ftm_import_names_the_line_and_writes_nothing() -> None:
     assert (report.created, report.updated, report.unchanged) == (2, 0, 0)
 
 
+def test_an_import_whose_id_is_stored_as_another_type_names_it_and_writes_nothing() -> None:
+    records.save_record(SOURCE, None, "source")
+    batch = _lines(person(id="person-w"), person(id="source-t"))
+    with pytest.raises(
+        transfer.ImportFailed, match=r"^line 2: source-t: .*already used by a source"
+    ):
+        transfer.import_ftm(batch, None, "import")
+    assert not Person.objects.exists()
+    assert Revision.objects.count() == 1
+
+
 def test_an_evidence_item_imports_only_with_its_stored_file(docs_dir: Path) -> None:
     item = _evidence(docs_dir)
     line = _lines(records.to_core(item))[0].replace(item.file_sha256, "b" * 64)

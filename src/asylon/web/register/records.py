@@ -21,7 +21,7 @@ JSON, its SHA-256, who, when and why.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -152,11 +152,14 @@ def save_record(
     *,
     check: bool = True,
     audited: bool = True,
+    stored: Mapping[str, str] | None = None,
 ) -> tuple[RegisterRecord, bool]:
     """Store a version of ``record``: create or update its row and append a revision, the
     record back in draft. A record identical to the stored one changes nothing (returns
     ``(row, False)``). ``check`` first checks that every id it names exists (imports check
-    a whole batch instead). Raises :class:`RecordError`, ``PermissionDenied``."""
+    a whole batch instead). ``stored`` is :func:`known_ids` of a batch, looked up once by
+    an import (one query per record type, not per record). Raises :class:`RecordError`,
+    ``PermissionDenied``."""
     author = _author(user)
     reason = (reason or "").strip()
     if not reason:
@@ -172,8 +175,8 @@ def save_record(
         row = model.objects.select_for_update().filter(record_id=record.id).first()
         if row is not None and row.sha256 == digest:
             return row, False
-        other = known_ids([record.id])
-        if row is None and other:
+        other = known_ids([record.id]) if stored is None else stored
+        if row is None and record.id in other:
             raise RecordError([f"{record.id}: the id is already used by a {other[record.id]}"])
         action = Revision.Action.CREATED if row is None else Revision.Action.UPDATED
         row = row or model(record_id=record.id)

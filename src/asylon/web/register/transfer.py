@@ -90,10 +90,13 @@ def import_records(items: list[tuple[str, Record]], user: Any, reason: str) -> I
             )
     created = updated = 0
     with transaction.atomic():
+        stored = known_ids(where_of)
         for record in register:
             revisions_before = _revision_of(record)
             try:
-                _row, changed = save_record(record, user, reason, check=False, audited=False)
+                _row, changed = save_record(
+                    record, user, reason, check=False, audited=False, stored=stored
+                )
             except RecordError as err:
                 raise ImportFailed(_located(err.problems, where_of)[0]) from None
             checkpoint("register-import")
