@@ -7,6 +7,7 @@ standard output for that input.
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from collections.abc import Iterator
@@ -82,7 +83,41 @@ def _evidence(choice: str | None) -> CountryEvidence | None:
         sys.exit(EXIT_INVALID)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """A group whose commands from other modules are imported when they run (click's pattern
+    for lazy subcommands): ``asylon manage`` need not load Numba, DuckDB or FollowTheMoney,
+    about a second at every start."""
+
+    def __init__(self, *args: Any, lazy: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy  # command name -> "module:attribute"
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            module, _, attribute = self.lazy[cmd_name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(
+    cls=_LazyGroup,
+    lazy={
+        "audit": "asylon.web.audit.commands:audit_group",
+        "backup": "asylon.web.backup.commands:backup_group",
+        "coi": "asylon.evidence.commands:coi_group",
+        "estimate": "asylon.linkage.estimate.commands:estimate_cmd",
+        "keys": "asylon.web.crypto.commands:keys_group",
+        "register": "asylon.web.register.commands:register_group",
+        "restore": "asylon.web.backup.commands:restore_cmd",
+        "screen": "asylon.web.screening.commands:screen_cmd",
+        "report": "asylon.documents.reports.commands:report_group",
+        "victims": "asylon.web.victims.commands:victims_group",
+    },
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="asylon")
 def main() -> None:
     """Asylon: asylum protection and accountability."""
@@ -292,31 +327,6 @@ def serve_cmd(host: str, port: int, workers: int) -> None:
     click.echo(f"Asylon at http://{host}:{port}/en/ (Ctrl-C to stop)")
     _Server().run()
 
-
-def _register() -> None:
-    from asylon.documents.reports.commands import report_group
-    from asylon.evidence.commands import coi_group
-    from asylon.linkage.estimate.commands import estimate_cmd
-    from asylon.web.audit.commands import audit_group
-    from asylon.web.backup.commands import backup_group, restore_cmd
-    from asylon.web.crypto.commands import keys_group
-    from asylon.web.register.commands import register_group
-    from asylon.web.screening.commands import screen_cmd
-    from asylon.web.victims.commands import victims_group
-
-    main.add_command(audit_group)
-    main.add_command(backup_group)
-    main.add_command(coi_group)
-    main.add_command(estimate_cmd)
-    main.add_command(keys_group)
-    main.add_command(register_group)
-    main.add_command(restore_cmd)
-    main.add_command(screen_cmd)
-    main.add_command(report_group)
-    main.add_command(victims_group)
-
-
-_register()
 
 if __name__ == "__main__":  # pragma: no cover
     main()
