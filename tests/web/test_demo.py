@@ -3,6 +3,7 @@ SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from io import StringIO
 from pathlib import Path
@@ -85,9 +86,23 @@ def case_of(case_id: str) -> Case:
     return case
 
 
+@pytest.fixture(scope="module")
+def loaded_once(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+    """The demo loaded and committed once for the module (about three seconds a load), then
+    emptied with ``flush``; each test runs in a transaction rolled back at its end (``db``), so
+    none sees another's changes. The evidence store is kept out here too: the autouse fixture
+    that does it for each test comes after a module's fixtures."""
+    with pytest.MonkeyPatch.context() as patch, django_db_blocker.unblock():
+        patch.setenv("ASYLON_EVIDENCE_DB", "/nonexistent/evidence.duckdb")
+        out = load()
+    yield out
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
 @pytest.fixture
-def demo(db: None) -> str:
-    return load()
+def demo(loaded_once: str, db: None) -> str:
+    return loaded_once
 
 
 def test_there_are_enough_demo_case_files() -> None:
