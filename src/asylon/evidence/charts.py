@@ -31,7 +31,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.typing import RcKeyType
 
-from asylon.evidence.gazetteer import Place
+from asylon.evidence.gazetteer import place_names
 from asylon.evidence.indicators import Indicators, SourceFigures
 from asylon.law.calendar import end_of_month
 
@@ -86,13 +86,6 @@ def visual(text: str) -> str:
         return text
     shaped: str = get_display(arabic_reshaper.reshape(text))
     return f"{_LRO}{shaped}{_PDF}"
-
-
-def place_names(place: Place, lang: str = "en") -> tuple[str, ...]:
-    """The place's English, Arabic and Russian names, the ``lang`` one first."""
-    names = {"en": place.name_en, "ar": place.name_ar, "ru": place.name_ru}
-    order = [lang, *(k for k in names if k != lang)]
-    return tuple(n for k in order if (n := names.get(k)))
 
 
 def _months(start: date, end: date) -> list[str]:

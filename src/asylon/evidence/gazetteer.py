@@ -40,6 +40,7 @@ __all__ = [
     "PlaceError",
     "UnknownPlace",
     "normalise",
+    "place_names",
     "resolve_home_area",
 ]
 
@@ -295,6 +296,13 @@ def _search_score(query: str, key: str, **_: Any) -> float:
 def resolve_home_area(query: str, country: str | None = "SY") -> Place:
     """:meth:`Gazetteer.resolve_home_area` on the shipped gazetteer."""
     return Gazetteer.load().resolve_home_area(query, country)
+
+
+def place_names(place: Place, lang: str = "en") -> tuple[str, ...]:
+    """The place's English, Arabic and Russian names, the ``lang`` one first."""
+    names = {"en": place.name_en, "ar": place.name_ar, "ru": place.name_ru}
+    order = [lang, *(k for k in names if k != lang)]
+    return tuple(n for k in order if (n := names.get(k)))
 
 
 @lru_cache(maxsize=8)

@@ -27,8 +27,7 @@ import duckdb
 from django.utils.translation import gettext_lazy as _
 
 from asylon.evidence import boundaries, store
-from asylon.evidence.charts import monthly_series, place_names, plot_series
-from asylon.evidence.gazetteer import Gazetteer, Place, PlaceError
+from asylon.evidence.gazetteer import Gazetteer, Place, PlaceError, place_names
 from asylon.evidence.indicators import Area, Indicators, SourceFigures, compute
 from asylon.web.evidence.names import place_name
 
@@ -188,6 +187,10 @@ def chart(area: Area, on: date, lang: str) -> Chart:
 
 @lru_cache(maxsize=32)
 def _chart(path: str, stamp: tuple[int, int], area: Area, on: date, lang: str) -> Chart:
+    # Matplotlib loads when a chart is drawn (about a second), not in every process that
+    # loads the URLs (each management command does, for Django's checks)
+    from asylon.evidence.charts import monthly_series, plot_series
+
     start = chart_start(on)
     con = store.connect(Path(path))
     try:

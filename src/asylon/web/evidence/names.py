@@ -10,8 +10,7 @@ from typing import Any
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from asylon.evidence.charts import place_names
-from asylon.evidence.gazetteer import Gazetteer, Place, PlaceError
+from asylon.evidence.gazetteer import Gazetteer, Place, PlaceError, place_names
 from asylon.evidence.indicators import Area
 
 KIND_LABELS: dict[str, Any] = {

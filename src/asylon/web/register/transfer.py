@@ -21,7 +21,6 @@ from django.db import transaction
 
 from asylon.faults import checkpoint
 from asylon.register.csvmap import ColumnMapping, MappingError, records_from_rows
-from asylon.register.ftm import FtmError, dump_lines, read_lines, register_from_ftm
 from asylon.register.loader import load_starter as read_starter
 from asylon.register.loader import starter_dir
 from asylon.register.models import EvidenceItem as CoreEvidence
@@ -115,6 +114,10 @@ def _revision_of(record: Record) -> int:
 
 def import_ftm(lines: Iterable[str], user: Any, reason: str, name: str = "line") -> ImportReport:
     """Import FtM JSON lines (``name`` labels the lines in messages, e.g. ``file.ftm line``)."""
+    # FollowTheMoney builds its schema model from YAML when imported (about a second): loaded
+    # by the imports and exports that need it, not by every process that loads the URLs
+    from asylon.register.ftm import FtmError, read_lines, register_from_ftm
+
     try:
         items = register_from_ftm(read_lines(lines, name))
     except FtmError as err:
@@ -147,6 +150,8 @@ def stored_register() -> Register:
 
 def export_ftm() -> Iterator[str]:
     """The stored register as FtM JSON lines."""
+    from asylon.register.ftm import dump_lines  # see import_ftm
+
     return dump_lines(stored_register())
 
 

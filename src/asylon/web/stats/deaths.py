@@ -14,7 +14,6 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from asylon.evidence.gazetteer import Gazetteer, PlaceError
-from asylon.stats import charts
 from asylon.stats import deaths as core
 from asylon.web.evidence.figures import connection
 from asylon.web.evidence.names import place_name
@@ -43,6 +42,8 @@ def _name(gazetteer: Gazetteer, code: str, lang: str) -> str:
 
 
 def documented(start: date, end: date, lang: str) -> Deaths:
+    from asylon.stats import charts  # Matplotlib loads for a chart, not with the URLs
+
     with connection() as con:
         sources = core.sources(con)
         by_place = core.documented(con, start, end, ("governorate",))
