@@ -256,11 +256,9 @@ def test_openapi_document(people: dict[str, User]) -> None:
 # --- evidence -----------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def evidence_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from asylon.evidence import store
-
-    return store.build(tmp_path_factory.mktemp("evidence") / "e.duckdb").path
+@pytest.fixture
+def evidence_db(store_path: Path) -> Path:
+    return store_path  # built once for the run (tests/conftest.py)
 
 
 def test_evidence_without_a_store_is_503(people: dict[str, User]) -> None:

@@ -43,18 +43,11 @@ ALEPPO_ON = {"place": "SY02", "on": "2016-12-06"}
 UCDP_2016 = "UCDP GED Syria 20160101-20191130"
 
 
-@pytest.fixture(scope="session")
-def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The evidence store built once from the shipped data (about 5 s)."""
-    out = tmp_path_factory.mktemp("evidence-pages") / "evidence.duckdb"
-    store.build(out)
-    return out
-
-
 @pytest.fixture
-def evidence(built_store: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("ASYLON_EVIDENCE_DB", str(built_store))
-    return built_store
+def evidence(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The evidence store built once for the run (tests/conftest.py)."""
+    monkeypatch.setenv("ASYLON_EVIDENCE_DB", str(store_path))
+    return store_path
 
 
 def user(name: str, team: Team | None, role: str = User.Role.CASEWORKER) -> User:

@@ -22,9 +22,6 @@ from asylon.web.accounts.models import Team, User
 from asylon.web.audit.models import AuditEntry
 from asylon.web.cases.models import Assessment, Case, Client
 from asylon.web.timeline.models import TimelineEvent
-from tests.evidence.conftest import store_path
-
-__all__ = ["store_path"]  # the evidence store built once per session (tests/evidence)
 
 pytestmark = pytest.mark.django_db
 LANGS = ("en", "ru", "ar")
