@@ -8,7 +8,7 @@ LOCALE := src/asylon/web/locale
 MO := $(patsubst %.po,%.mo,$(wildcard $(LOCALE)/*/LC_MESSAGES/django.po) \
 	$(wildcard src/asylon/documents/locale/*/LC_MESSAGES/asylon-documents.po))
 
-.PHONY: demo test bench lint install clean translations messages lock audit-deps
+.PHONY: demo test bench lint install clean translations messages lock audit-deps bytecode
 
 # A virtualenv with the pinned dependencies; reinstalled when pyproject.toml changes.
 $(STAMP): pyproject.toml requirements.lock
@@ -43,6 +43,13 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
+# Asylon's own modules compiled to bytecode (__pycache__, not committed). Python compiles what
+# it imports, but writes nothing where PYTHONDONTWRITEBYTECODE is set (as in some containers
+# and CI images): then every `asylon` process compiled the modules it imports again, about
+# 0.3 s a start, and the tests start hundreds. compileall writes them all the same.
+bytecode: $(STAMP)
+	@$(PY) -m compileall -q src >/dev/null
+
 # The compiled message catalogues (.mo, not committed), each checked and built from its .po.
 translations: $(MO)
 
@@ -57,7 +64,7 @@ messages: $(STAMP)
 
 # Build the evidence store, migrate, load the fictional demo cases and the starter register,
 # generate the Russia-vs-Germany and caseload reports, print the logins, serve.
-demo: $(STAMP) $(MO)
+demo: $(STAMP) $(MO) bytecode
 	$(VENV)/bin/asylon evidence build
 	$(VENV)/bin/asylon manage migrate --noinput
 	$(VENV)/bin/asylon manage load_demo
@@ -73,12 +80,12 @@ demo: $(STAMP) $(MO)
 	$(VENV)/bin/asylon serve --host 127.0.0.1 --port 8000
 
 # The whole suite on SQLite, then the database tests again on a throwaway PostgreSQL (one server,
-# a test database per xdist worker). Each stage takes 6-8 minutes here; `timeout` interrupts
+# a test database per xdist worker). The stages take about 8.5 and 7 minutes on a 2-core VM; `timeout` interrupts
 # one that runs 40 (pytest then prints what it was running), so a stuck suite fails with a
 # report well inside CI's 90 minutes. The slowest tests and every failure and error are listed
 # at the end, where a CI log's tail shows them.
 PYTEST_REPORT := -rfE --durations=15
-test: $(STAMP) $(MO)
+test: $(STAMP) $(MO) bytecode
 	timeout -s INT -k 60 40m $(PY) -m pytest -n 2 -p no:cacheprovider $(PYTEST_REPORT)
 	ASYLON_TEST_DB=postgres timeout -s INT -k 60 40m $(PY) -m pytest -n 2 -p no:cacheprovider \
 	  $(PYTEST_REPORT) tests/web
