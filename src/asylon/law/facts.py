@@ -441,9 +441,9 @@ def _from_validation_error(err: ValidationError) -> list[tuple[str, str]]:
 
 
 class _CaseLoader(SafeLoader):  # type: ignore[misc,valid-type]
-    """YAML loader for case files (the safe loader, in C where built): dates stay strings (so an impossible date is reported with its
-    field path) and only ``true``/``false`` are booleans, as in YAML 1.2 (so the contract's
-    ``on:`` key is not read as the boolean true)."""
+    """YAML loader for case files (the safe loader, in C where built): dates stay strings (so
+    an impossible date is reported with its field path) and only ``true``/``false`` are
+    booleans, as in YAML 1.2 (so the contract's ``on:`` key is not read as the boolean true)."""
 
 
 _CaseLoader.yaml_implicit_resolvers = {
