@@ -82,8 +82,8 @@ demo: $(STAMP) $(MO) bytecode
 # The whole suite on SQLite, then the database tests again on a throwaway PostgreSQL (one server,
 # a test database per xdist worker). The stages take about 8.5 and 7 minutes on a 2-core VM;
 # `timeout` interrupts one that runs 40 (pytest then prints what it was running), so a stuck
-# suite fails with a report well inside CI's 90 minutes. The slowest tests and every failure and error are listed
-# at the end, where a CI log's tail shows them.
+# suite fails with a report well inside CI's 90 minutes. The slowest tests and every failure
+# and error are listed at the end, where a CI log's tail shows them.
 PYTEST_REPORT := -rfE --durations=15
 test: $(STAMP) $(MO) bytecode
 	timeout -s INT -k 60 40m $(PY) -m pytest -n 2 -p no:cacheprovider $(PYTEST_REPORT)

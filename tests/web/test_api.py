@@ -256,11 +256,6 @@ def test_openapi_document(people: dict[str, User]) -> None:
 # --- evidence -----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def evidence_db(store_path: Path) -> Path:
-    return store_path  # built once for the run (tests/conftest.py)
-
-
 def test_evidence_without_a_store_is_503(people: dict[str, User]) -> None:
     response = api_for(people["researcher"]).get(
         "/api/evidence/indicators", {"place": "SY02", "from": "2016-01-01", "to": "2016-12-31"}
@@ -269,9 +264,9 @@ def test_evidence_without_a_store_is_503(people: dict[str, User]) -> None:
 
 
 def test_evidence_indicators(
-    people: dict[str, User], evidence_db: Path, monkeypatch: pytest.MonkeyPatch
+    people: dict[str, User], store_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("ASYLON_EVIDENCE_DB", str(evidence_db))
+    monkeypatch.setenv("ASYLON_EVIDENCE_DB", str(store_path))
     client = api_for(people["researcher"])  # aggregate statistics are for researchers too
     query = {"place": "SY02", "from": "2016-01-01", "to": "2016-12-31", "by": "month"}
     response = client.get("/api/evidence/indicators", query)
@@ -289,9 +284,9 @@ def test_evidence_indicators(
 
 
 def test_evidence_place_errors(
-    people: dict[str, User], evidence_db: Path, monkeypatch: pytest.MonkeyPatch
+    people: dict[str, User], store_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("ASYLON_EVIDENCE_DB", str(evidence_db))
+    monkeypatch.setenv("ASYLON_EVIDENCE_DB", str(store_path))
     client = api_for(people["a"])
     period = {"from": "2016-01-01", "to": "2016-12-31"}
     unknown = client.get("/api/evidence/indicators", {"place": "Alepo", **period})
