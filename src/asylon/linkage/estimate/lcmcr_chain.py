@@ -127,24 +127,29 @@ def run_chain(
     shapes = np.empty(2 * (n_classes - 1))
     lg = np.empty(2 * (n_classes - 1))
     for it in range(total_its):
-        # 1. latent classes of the observed people, cell by cell
+        # 1. latent classes of the observed people, cell by cell; the loops over the
+        # classes are innermost, so that the compiler can do the classes side by side (each
+        # class's sum is still taken list by list, in the same order)
         n_obs[:] = 0
         ones[:, :] = 0.0
         for m in range(m_cells):
             for k in range(n_classes):
-                s = log_nu[k]
-                for j in range(n_lists):
-                    s += log_lam[j, k] if x[m, j] > 0.5 else log_lam_not[j, k]
-                p[k] = s
+                p[k] = log_nu[k]
+            for j in range(n_lists):
+                if x[m, j] > 0.5:
+                    for k in range(n_classes):
+                        p[k] += log_lam[j, k]
+                else:
+                    for k in range(n_classes):
+                        p[k] += log_lam_not[j, k]
             _softmax(p)
             _multinomial(rng, freq[m], p, draw, order)
             for k in range(n_classes):
-                c = draw[k]
-                if c:
-                    n_obs[k] += c
-                    for j in range(n_lists):
-                        if x[m, j] > 0.5:
-                            ones[j, k] += c
+                n_obs[k] += draw[k]
+            for j in range(n_lists):
+                if x[m, j] > 0.5:
+                    for k in range(n_classes):
+                        ones[j, k] += draw[k]
         # 2. stick-breaking weights given all the classes
         for k in range(n_classes):
             n_k[k] = n_obs[k] + count0[k]
