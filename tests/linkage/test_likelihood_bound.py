@@ -10,7 +10,13 @@ from dataclasses import replace
 import numpy as np
 
 from asylon.linkage.estimate.lcmcr import LcmcrSettings, lcmcr_estimate
-from asylon.linkage.estimate.likelihood_bound import SIMULATIONS, _Profile, _simulate, check
+from asylon.linkage.estimate.likelihood_bound import (
+    SIMULATIONS,
+    _Profile,
+    _profile_bounds,
+    _simulate,
+    check,
+)
 from asylon.linkage.estimate.overlap import (
     OverlapTable,
     all_patterns,
@@ -147,6 +153,16 @@ def test_the_verdict_does_not_depend_on_the_random_starts() -> None:
     assert {v.bounded_above for v in verdicts} == {False}
     assert len({round(v.drop_at_limit, 2) for v in verdicts}) == 1
     assert len({round(v.lower) for v in verdicts}) == 1
+
+
+def test_fits_side_by_side_give_the_same_bounds_as_one_after_another() -> None:
+    """The check runs the fits from each set of starts on threads; the starts are drawn before
+    and the fits compared in order, so the threads change the time, never the bounds."""
+    (table,) = read_overlap(TABLES / "uk_2013_6lists.csv")
+    observed = float(table.observed)
+    limit = check(table, median=22_916.0, seed=4).limit
+    alone = _profile_bounds(_Profile.of(table, 4), observed, limit, seed=4)
+    assert check(table, median=22_916.0, seed=4) == alone
 
 
 def test_three_lists_are_not_checked() -> None:

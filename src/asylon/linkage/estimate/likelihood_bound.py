@@ -60,7 +60,8 @@ from __future__ import annotations
 
 import math
 import os
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -91,6 +92,8 @@ SIMULATION_NOT_NEEDED = 20.0  # drops at the runaway total beyond this are not s
 SIMULATION_TOLERANCE = 1e-4  # EM's stopping rule for simulated tables (drops to 0.001)
 
 FloatArray = npt.NDArray[np.float64]
+_Start = tuple[FloatArray, FloatArray]  # capture probabilities (lists x classes), class weights
+_Fit = tuple[float, float, FloatArray, FloatArray]  # log-likelihood, N, where EM stopped
 
 
 @dataclass(frozen=True)
@@ -268,7 +271,11 @@ def _fit(
 
 class _Profile:
     """The two-class fits of one table, its cells ``x`` with counts ``f``: free, and at held
-    totals (warm-started)."""
+    totals (warm-started).
+
+    With a ``pool``, the fits from a set of starts run side by side (the compiled fit releases
+    the GIL); the starts are drawn first and the fits compared in the same order either way,
+    so the pool changes the time and not the result."""
 
     def __init__(
         self,
@@ -276,8 +283,9 @@ class _Profile:
         f: FloatArray,
         rng: np.random.Generator,
         tolerance: float = TOLERANCE,
+        pool: Executor | None = None,
     ) -> None:
-        self.x, self.f, self.rng, self.tolerance = x, f, rng, tolerance
+        self.x, self.f, self.rng, self.tolerance, self.pool = x, f, rng, tolerance, pool
         share = np.clip(x.T @ f / f.sum(), 0.02, 0.9)
         # a group recorded as often as the lists' shares say, and one recorded rarely
         self.guided = [
@@ -287,13 +295,22 @@ class _Profile:
         self.best = (-math.inf, math.nan, self.guided[0], np.full(2, 0.5))
 
     @classmethod
-    def of(cls, table: OverlapTable, seed: int) -> _Profile:
+    def of(cls, table: OverlapTable, seed: int, pool: Executor | None = None) -> _Profile:
         keep = table.counts > 0
         return cls(
             np.ascontiguousarray(table.patterns[keep], dtype=np.float64),
             np.ascontiguousarray(table.counts[keep], dtype=np.float64),
             np.random.default_rng(seed),
+            pool=pool,
         )
+
+    def _fits(self, starts: Iterable[_Start], total: float) -> Iterator[_Fit]:
+        """The fits from ``starts`` at ``total`` (free if not positive), in their order."""
+
+        def fit(start: _Start) -> _Fit:
+            return _fit(self.x, self.f, start[0], start[1], total, self.tolerance)
+
+        return self.pool.map(fit, starts) if self.pool is not None else map(fit, starts)
 
     def _fresh(self, count: int) -> list[FloatArray]:
         return [self.rng.uniform(0.01, 0.5, size=(self.x.shape[1], 2)) for _ in range(count)]
@@ -309,8 +326,8 @@ class _Profile:
         if fresh is None:  # as many as make ``FREE_STARTS`` with the guided ones
             fresh = FREE_STARTS - len(self.guided)
         lams = (self.guided if guided else []) + self._fresh(fresh)
-        for lam, pi in [*also, *((lam, half) for lam in lams)]:
-            self._keep(_fit(self.x, self.f, lam, pi, -1.0, self.tolerance))
+        for fit in self._fits([*also, *((lam, half) for lam in lams)], -1.0):
+            self._keep(fit)
 
     def held(
         self, total: float, warm: tuple[FloatArray, FloatArray] | None, fresh: bool = False
@@ -322,8 +339,7 @@ class _Profile:
         if warm is not None:
             starts.append(warm)
         best: tuple[float, tuple[FloatArray, FloatArray]] = (-math.inf, starts[0])
-        for lam, pi in starts:
-            ll, _, lam_end, pi_end = _fit(self.x, self.f, lam, pi, total, self.tolerance)
+        for ll, _, lam_end, pi_end in self._fits(starts, total):
             if ll > best[0]:
                 best = (ll, (lam_end, pi_end))
         return best
@@ -331,6 +347,11 @@ class _Profile:
     def _keep(self, fit: tuple[float, float, FloatArray, FloatArray]) -> None:
         if fit[0] > self.best[0]:
             self.best = fit
+
+
+def _workers() -> int:
+    """Threads for fits side by side: the compiled fit releases the GIL."""
+    return min(os.cpu_count() or 1, 4)
 
 
 def _pattern_probs(lam: FloatArray, pi: FloatArray) -> FloatArray:
@@ -368,7 +389,7 @@ def _simulate(
         return max(sim.best[0], held) - held
 
     sequences = np.random.SeedSequence([seed, people]).spawn(SIMULATIONS)
-    workers = min(os.cpu_count() or 1, 4)  # the fits release the GIL
+    workers = _workers()
     drops: list[float] = []
     with ThreadPoolExecutor(workers) as pool:
         for first in range(0, SIMULATIONS, 4 * workers):
@@ -387,7 +408,12 @@ def check(table: OverlapTable, median: float, seed: int = 0) -> Bounds:
     limit = observed + TAIL_RATIO_MAX * unobserved
     if table.n_lists < MIN_LISTS or table.observed == 0:
         return Bounds(False, limit, math.nan, math.nan, math.nan, math.nan)
-    prof = _Profile.of(table, seed)
+    with ThreadPoolExecutor(_workers()) as pool:
+        return _profile_bounds(_Profile.of(table, seed, pool), observed, limit, seed)
+
+
+def _profile_bounds(prof: _Profile, observed: float, limit: float, seed: int) -> Bounds:
+    """The rest of :func:`check`, on the fits of ``prof``."""
     prof.free()
     grid = observed + np.geomspace(max(1.0, 0.001 * observed), limit - observed, GRID)
     mle = prof.best[1] if prof.best[1] < observed * (1.0 + _N_CAP) else math.inf
