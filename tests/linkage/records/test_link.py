@@ -9,6 +9,8 @@ reviewer judged the same.
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 
 import pytest
 
@@ -151,3 +153,19 @@ def test_tiny_inputs() -> None:
     assert [c.members for c in one.clusters] == [("ar:1",)]
     with pytest.raises(ValueError):
         link([HAND[0], HAND[0]])
+
+
+def test_the_package_loads_the_model_only_when_asked_and_link_is_the_function() -> None:
+    """The record types load without Splink (the web pages need them at start); asking for
+    :func:`link` loads the model. ``link`` is also a submodule's name: whichever of the
+    package's names is asked for first, ``link`` is the function."""
+    code = (
+        "import sys, types; import asylon.linkage.records.types;"
+        "assert 'splink' not in sys.modules;"
+        "import asylon.linkage.records as r; r.link_frame;"
+        "from asylon.linkage.records import link;"
+        "assert not isinstance(link, types.ModuleType), link;"
+        "assert r.link is link and 'splink' in sys.modules"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr

@@ -11,10 +11,39 @@ hundred records or more to learn from (on a handful of records the training step
 not run are listed in ``LinkResult.parameters.notes`` and Splink's starting values are used).
 """
 
-from asylon.linkage.records.config import PERSON, VICTIMS, LinkageConfig
-from asylon.linkage.records.link import link, link_frame
-from asylon.linkage.records.result import LevelParameter, LinkResult, ModelParameters, RefusedLink
-from asylon.linkage.records.types import Cluster, LinkJudgement, MatchEvidence, VictimRecord
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from asylon.linkage.records.config import PERSON, VICTIMS, LinkageConfig
+    from asylon.linkage.records.link import link, link_frame
+    from asylon.linkage.records.result import (
+        LevelParameter,
+        LinkResult,
+        ModelParameters,
+        RefusedLink,
+    )
+    from asylon.linkage.records.types import Cluster, LinkJudgement, MatchEvidence, VictimRecord
+
+#: where each name lives: loaded on first use (PEP 562), so that reading the record types
+#: does not load Splink, DuckDB and pandas, as every web process would at start
+_HOME = {
+    "PERSON": "config",
+    "VICTIMS": "config",
+    "LinkageConfig": "config",
+    "link": "link",
+    "link_frame": "link",
+    "LevelParameter": "result",
+    "LinkResult": "result",
+    "ModelParameters": "result",
+    "RefusedLink": "result",
+    "Cluster": "types",
+    "LinkJudgement": "types",
+    "MatchEvidence": "types",
+    "VictimRecord": "types",
+}
 
 __all__ = [
     "PERSON",
@@ -31,3 +60,16 @@ __all__ = [
     "link",
     "link_frame",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = importlib.import_module(f"{__name__}.{home}")
+    # bind every name of that module here: importing the submodule ``link`` has just set this
+    # package's ``link`` to the module, and ``link`` must be the function
+    for other, where in _HOME.items():
+        if where == home:
+            globals()[other] = getattr(module, other)
+    return globals()[name]

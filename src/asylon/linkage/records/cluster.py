@@ -35,7 +35,13 @@ from dataclasses import dataclass
 from asylon.linkage.records.result import RefusedLink
 from asylon.linkage.records.types import Cluster, LinkJudgement, MatchEvidence
 
-__all__ = ["ConflictingJudgements", "Edge", "build_clusters"]
+#: victim lists: link a pair when the model finds it more likely one person than two, the
+#: decision that neither inflates nor deflates a count; chaining is held back by cohesion
+#: (see above). Here, with no model to load, so that forms can show it cheaply.
+VICTIMS_THRESHOLD = 0.5
+COHESION = 0.5
+
+__all__ = ["COHESION", "VICTIMS_THRESHOLD", "ConflictingJudgements", "Edge", "build_clusters"]
 
 
 class ConflictingJudgements(ValueError):

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import pandas as pd  # type: ignore[import-untyped]
 
-from asylon.linkage.records.cluster import build_clusters
+from asylon.linkage.records.cluster import COHESION, VICTIMS_THRESHOLD, build_clusters
 from asylon.linkage.records.config import VICTIMS, LinkageConfig
 from asylon.linkage.records.model import train_and_predict
 from asylon.linkage.records.prepare import victim_frame
@@ -27,11 +27,6 @@ __all__ = ["link", "link_frame"]
 MIN_RECORDS = 2
 #: pairs the model gives less than this count as 0 in the cohesion test (not fetched at all)
 COHESION_FLOOR = 0.01
-#: victim lists: link a pair when the model finds it more likely one person than two, the
-#: decision that neither inflates nor deflates a count; chaining is held back by cohesion
-#: (:mod:`asylon.linkage.records.cluster`)
-VICTIMS_THRESHOLD = 0.5
-COHESION = 0.5
 
 
 def link_frame(

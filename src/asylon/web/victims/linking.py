@@ -30,7 +30,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from asylon.linkage.records import types as core
-from asylon.linkage.records.link import VICTIMS_THRESHOLD
+from asylon.linkage.records.cluster import VICTIMS_THRESHOLD
 from asylon.web.audit.services import record as audit
 from asylon.web.victims.models import (
     ClusterMember,
@@ -40,7 +40,7 @@ from asylon.web.victims.models import (
     VictimRecord,
 )
 
-DEFAULT_THRESHOLD = VICTIMS_THRESHOLD  # see asylon.linkage.records.link
+DEFAULT_THRESHOLD = VICTIMS_THRESHOLD  # see asylon.linkage.records.cluster
 
 
 class JudgementRefused(Exception):
