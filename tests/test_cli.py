@@ -153,3 +153,21 @@ def test_readme_first_assessment_works_as_written() -> None:
     assert out.returncode == 0, out.stderr
     shown = [ln for ln in block.splitlines() if ln.startswith("OUTCOME:")]
     assert shown and shown[0] in out.stdout
+
+
+def test_loading_the_web_urls_leaves_charts_linkage_and_the_sampler_unloaded() -> None:
+    """Every ``asylon manage`` command (migrate, load_demo, ...) runs Django's checks, which
+    import every view. Matplotlib, Splink and Numba took seconds of each start; they load when
+    a chart is drawn, records are linked or a total estimated, not with the URLs."""
+    code = (
+        "import sys, django; django.setup();"
+        "from django.urls import get_resolver; get_resolver().url_patterns;"
+        "print(' '.join(m for m in ('matplotlib', 'splink', 'numba', 'followthemoney')"
+        " if m in sys.modules))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "asylon.web.settings"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == ""

@@ -37,7 +37,7 @@ from matplotlib.typing import RcKeyType
 
 from asylon.evidence.charts import visual
 from asylon.stats.deaths import DeathTable
-from asylon.stats.practice import Decisions
+from asylon.stats.practice import DECISION_KINDS, Decisions
 
 __all__ = [
     "DECISION_KINDS",
@@ -52,7 +52,6 @@ __all__ = [
 ]
 
 Format = Literal["png", "svg"]
-DECISION_KINDS = ("recognised", "complementary", "temporary_asylum", "rejected", "otherwise_closed")
 # Colour-blind-safe (Okabe-Ito): protection in blues and greens, refusals in orange, grey closed.
 _KIND_COLOURS = {
     "recognised": "#0072B2",

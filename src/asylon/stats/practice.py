@@ -103,6 +103,10 @@ def count_row(record: DecisionRecord) -> LevelDecisions:
     )
 
 
+#: the kinds of decision a :class:`Decisions` counts, in the order the charts stack them
+DECISION_KINDS = ("recognised", "complementary", "temporary_asylum", "rejected", "otherwise_closed")
+
+
 @dataclass(frozen=True)
 class Decisions:
     """Decisions on Syrians' applications in one country of asylum and year."""

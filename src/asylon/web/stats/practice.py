@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from asylon.stats import charts, practice, unhcr
+from asylon.stats import practice, unhcr
 from asylon.stats.definitions import DEFINITIONS
 from asylon.stats.practice import Decisions, PracticeYear
 from asylon.web.stats.forms import country_name
@@ -103,6 +103,8 @@ class CountryPractice:
 
 @lru_cache(maxsize=64)
 def _decisions_chart(code: str, first: int, last: int, lang: str, title: str, texts: str) -> str:
+    from asylon.stats import charts  # Matplotlib loads for a chart, not with the URLs
+
     tables = unhcr.load()
     years = list(range(first, last + 1))
     found = [practice.decisions(tables.decisions, code, y) for y in years]
@@ -163,6 +165,8 @@ def country(code: str, first: int, last: int, lang: str) -> CountryPractice:
 
 @lru_cache(maxsize=32)
 def _comparison_chart(codes: tuple[str, ...], first: int, last: int, lang: str) -> str:
+    from asylon.stats import charts  # Matplotlib loads for a chart, not with the URLs
+
     tables = unhcr.load()
     years = list(range(first, last + 1))
     series = {c: [practice.decisions(tables.decisions, c, y) for y in years] for c in codes}

@@ -16,8 +16,7 @@ from collections.abc import Mapping, Sequence
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from asylon.stats.charts import DECISION_KINDS
-from asylon.stats.practice import Decisions
+from asylon.stats.practice import DECISION_KINDS, Decisions
 
 COLOURS = {
     "recognised": "#0072B2",
