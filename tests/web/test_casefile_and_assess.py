@@ -137,6 +137,30 @@ def test_an_interrupted_import_leaves_no_client_and_no_case(
     assert Client.objects.count() == 0 and Case.objects.count() == 0
 
 
+@pytest.mark.django_db(transaction=True)  # real transactions: none around the test itself
+def test_an_import_is_parsed_before_the_transaction_and_stored_with_its_audit_entry(
+    people: dict[str, User], in_transaction: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parsing a file of up to 1 MB inside the transaction held SQLite's write lock for it;
+    the case and its audit entry are one transaction, so a case is never stored unaudited."""
+    import asylon.law.facts
+    from asylon.web.cases import views
+
+    seen = in_transaction(asylon.law.facts, "parse_case_file")
+    assert upload(browse(people["a"]), EXAMPLES[0]).status_code == 302
+    assert seen == [False]
+    case = Case.objects.get()
+    assert AuditEntry.objects.filter(action="import_case_file", object_id=str(case.pk)).exists()
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the audit log is full")
+
+    monkeypatch.setattr(views, "record", refuse)
+    with pytest.raises(RuntimeError):
+        upload(browse(people["a"]), EXAMPLES[1])
+    assert Case.objects.count() == 1 and Client.objects.count() == 1
+
+
 CASE_PAGES = (
     "",
     "client/",

@@ -272,8 +272,13 @@ def create_case(request: HttpRequest) -> Any:
         raise HttpError(403, "only members of a team can open cases")
     if len(request.body) > MAX_CASE_FILE_BYTES:
         raise HttpError(413, "the case file is larger than 1 MB")
-    case = import_case(request.body, "json", user.team, user)
-    record(user, "import_case_file", case, via="api")
+    case = import_case(
+        request.body,
+        "json",
+        user.team,
+        user,
+        then=lambda new: record(user, "import_case_file", new, via="api"),
+    )
     return Status(201, {"id": case.pk, "url": f"/api/cases/{case.pk}"})
 
 

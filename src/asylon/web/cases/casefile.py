@@ -8,6 +8,7 @@ in ``applicant.name``; nothing else about the client is duplicated.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -46,9 +47,19 @@ def validated(doc: dict[str, Any]) -> CaseFile:
     return case_from_data(json.loads(json.dumps(doc, default=str)))
 
 
-@transaction.atomic
-def import_case(text: str | bytes, fmt: str, team: Team, user: Any) -> Case:
-    """A new client and case from a case file; all or nothing (an error leaves no row)."""
+def import_case(
+    text: str | bytes,
+    fmt: str,
+    team: Team,
+    user: Any,
+    then: Callable[[Case], object] | None = None,
+) -> Case:
+    """A new client and case from a case file; all or nothing (an error leaves no row).
+
+    ``then`` is called with the new case inside the same transaction: the import's audit
+    entry, so that no case is ever stored without it. The file is parsed and checked before
+    the transaction opens, so that a large or invalid file never holds the database's write
+    lock (on SQLite, one writer at a time)."""
     from asylon.law.facts import parse_case_file
 
     parsed = parse_case_file(text, fmt)  # type: ignore[arg-type]
@@ -59,26 +70,29 @@ def import_case(text: str | bytes, fmt: str, team: Team, user: Any) -> Case:
         raise CaseFileError([("applicant.name.full", "a name is required to open a case")])
     nationalities = applicant.get("nationalities", [])
     home = applicant.get("habitual_residence") or {}
-    client = Client.objects.create(
-        full_name=name["full"],
-        aliases=name.get("aliases", []),
-        team=team,
-        born=applicant.get("born"),
-        sex=applicant.get("sex", ""),
-        nationalities=nationalities,
-        stateless=applicant.get("stateless"),
-        home_country=home.get("country", ""),
-        home_place=home.get("place", "") or "",
-    )
-    facts = {k: data[k] for k in SECTIONS if k in data}
-    facts["applicant"] = applicant
-    case = Case.objects.create(
-        client=client,
-        team=team,
-        jurisdiction=parsed.jurisdiction,
-        procedure_kind=(data.get("procedure") or {}).get("kind", ""),
-        facts=facts,
-    )
-    if user is not None and getattr(user, "is_authenticated", False):
-        case.assigned.add(user)
-    return case
+    with transaction.atomic():
+        client = Client.objects.create(
+            full_name=name["full"],
+            aliases=name.get("aliases", []),
+            team=team,
+            born=applicant.get("born"),
+            sex=applicant.get("sex", ""),
+            nationalities=nationalities,
+            stateless=applicant.get("stateless"),
+            home_country=home.get("country", ""),
+            home_place=home.get("place", "") or "",
+        )
+        facts = {k: data[k] for k in SECTIONS if k in data}
+        facts["applicant"] = applicant
+        case = Case.objects.create(
+            client=client,
+            team=team,
+            jurisdiction=parsed.jurisdiction,
+            procedure_kind=(data.get("procedure") or {}).get("kind", ""),
+            facts=facts,
+        )
+        if user is not None and getattr(user, "is_authenticated", False):
+            case.assigned.add(user)
+        if then is not None:
+            then(case)
+        return case

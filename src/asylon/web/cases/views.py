@@ -261,8 +261,13 @@ def import_view(request: HttpRequest) -> HttpResponse:
         else:
             fmt = "json" if upload.name.lower().endswith(".json") else "yaml"
             try:
-                case = import_case(upload.read(), fmt, user.team, user)  # type: ignore[union-attr]
-                record(user, "import_case_file", case)
+                case = import_case(
+                    upload.read(),
+                    fmt,
+                    user.team,
+                    user,
+                    then=lambda new: record(user, "import_case_file", new),
+                )
                 return redirect("cases:detail", pk=case.pk)
             except CaseFileError as err:
                 for path, message in err.errors:
