@@ -36,8 +36,9 @@ from asylon.linkage.records.result import RefusedLink
 from asylon.linkage.records.types import Cluster, LinkJudgement, MatchEvidence
 
 #: victim lists: link a pair when the model finds it more likely one person than two, the
-#: decision that neither inflates nor deflates a count; chaining is held back by cohesion
-#: (see above). Here, with no model to load, so that forms can show it cheaply.
+#: decision that neither inflates nor deflates a count; chaining is held back by cohesion (the
+#: evidence for both is in the module's docstring). Kept here, where no model is loaded, so
+#: that the web forms can show the threshold without loading Splink.
 VICTIMS_THRESHOLD = 0.5
 COHESION = 0.5
 
