@@ -418,6 +418,36 @@ def test_an_admin_resets_a_lost_second_factor(team: Team, clock: Clock) -> None:
     assert log_in(boss).get("/en/")["Location"].startswith(SECURITY), "enrols again"
 
 
+def test_a_revocation_or_reset_whose_audit_entry_fails_is_not_made(
+    team: Team, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An administrator's change to another account and its audit entry are one transaction:
+    nobody loses their sessions or second factors without a record of who did it."""
+    from asylon.web.accounts import sessions
+
+    admin, boss = make("admin", User.Role.ADMIN, team), make("boss", User.Role.SUPERVISOR, team)
+    a = log_in(admin)
+    enrol_totp(a, admin, clock)
+    enrol_totp(log_in(boss), boss, clock)
+    assert log_in(boss).get("/en/").status_code in (200, 302)
+    live = UserSession.objects.filter(user=boss, revoked_at=None).count()
+    assert live >= 1
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the audit log is unavailable")
+
+    monkeypatch.setattr(sessions, "record", refuse)
+    with pytest.raises(RuntimeError):
+        a.post(f"/en/accounts/users/{boss.pk}/sessions/revoke-all/")
+    assert UserSession.objects.filter(user=boss, revoked_at=None).count() == live
+    monkeypatch.setattr(mfa, "record", refuse)
+    with pytest.raises(RuntimeError):
+        a.post(f"/en/accounts/users/{boss.pk}/second-factors/reset/")
+    assert TotpDevice.objects.filter(user=boss).exists()
+    assert RecoveryCode.objects.filter(user=boss).exists()
+    assert UserSession.objects.filter(user=boss, revoked_at=None).count() == live
+
+
 # --- WebAuthn -------------------------------------------------------------------------------
 
 

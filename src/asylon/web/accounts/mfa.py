@@ -151,15 +151,16 @@ def provision_totp(user: Any, secret: str | None = None) -> str:
     """A confirmed authenticator-app device for ``user``, made outside the web pages (the demo
     loader, an operator's command); returns the secret to hand over once."""
     secret = secret or pyotp.random_base32(32)
-    TotpDevice.objects.update_or_create(
-        user=user,
-        defaults={
-            "encrypted_secret": crypto.encrypt(secret, _context(user)),
-            "confirmed": True,
-            "last_step": 0,
-        },
-    )
-    record(None, "mfa_enrolled", user, method="totp", via="command")
+    with transaction.atomic():  # the device and its audit entry, together or not at all
+        TotpDevice.objects.update_or_create(
+            user=user,
+            defaults={
+                "encrypted_secret": crypto.encrypt(secret, _context(user)),
+                "confirmed": True,
+                "last_step": 0,
+            },
+        )
+        record(None, "mfa_enrolled", user, method="totp", via="command")
     return secret
 
 
@@ -212,18 +213,19 @@ def confirm_totp(request: HttpRequest, code: str) -> bool:
         else:
             device.confirmed, device.last_step = True, step
             device.save(update_fields=["confirmed", "last_step"])
+            record(user, "mfa_enrolled", user, method="totp")
             ok = True
     if not ok:
         _failed(request, user, "totp", "enrolment")
         return False
     _succeeded(user)
-    record(user, "mfa_enrolled", user, method="totp")
     return True
 
 
 def remove_totp(request: HttpRequest) -> None:
-    TotpDevice.objects.filter(user_id=request.user.pk).delete()
-    record(request.user, "mfa_factor_removed", request.user, method="totp")
+    with transaction.atomic():  # the removal and its audit entry, together or not at all
+        TotpDevice.objects.filter(user_id=request.user.pk).delete()
+        record(request.user, "mfa_factor_removed", request.user, method="totp")
 
 
 def _digits(code: str) -> str:
@@ -253,7 +255,7 @@ def new_recovery_codes(user: Any) -> list[str]:
         RecoveryCode.objects.bulk_create(
             RecoveryCode(user=user, code_hash=_hash_recovery(c)) for c in codes
         )
-    record(user, "mfa_recovery_codes_issued", user, count=len(codes))
+        record(user, "mfa_recovery_codes_issued", user, count=len(codes))
     return codes
 
 
@@ -435,21 +437,25 @@ def register_credential(request: HttpRequest, credential: str, name: str) -> boo
         return False
     if WebAuthnCredential.objects.filter(credential_id=verified.credential_id).exists():
         return False
-    row = WebAuthnCredential.objects.create(
-        user=request.user,
-        name=(name or "").strip()[:80] or "security key",
-        credential_id=verified.credential_id,
-        public_key=verified.credential_public_key,
-        sign_count=verified.sign_count,
-    )
-    record(request.user, "mfa_enrolled", request.user, method="webauthn", credential=row.pk)
+    with transaction.atomic():  # the key and its audit entry, together or not at all
+        row = WebAuthnCredential.objects.create(
+            user=request.user,
+            name=(name or "").strip()[:80] or "security key",
+            credential_id=verified.credential_id,
+            public_key=verified.credential_public_key,
+            sign_count=verified.sign_count,
+        )
+        record(request.user, "mfa_enrolled", request.user, method="webauthn", credential=row.pk)
     return True
 
 
 def remove_webauthn(request: HttpRequest, pk: int) -> bool:
-    deleted, _ = WebAuthnCredential.objects.filter(user_id=request.user.pk, pk=pk).delete()
-    if deleted:
-        record(request.user, "mfa_factor_removed", request.user, method="webauthn", credential=pk)
+    with transaction.atomic():
+        deleted, _ = WebAuthnCredential.objects.filter(user_id=request.user.pk, pk=pk).delete()
+        if deleted:
+            record(
+                request.user, "mfa_factor_removed", request.user, method="webauthn", credential=pk
+            )
     return bool(deleted)
 
 
@@ -517,4 +523,4 @@ def reset_second_factors(admin: Any, user: User) -> None:
         WebAuthnCredential.objects.filter(user_id=user.pk).delete()
         RecoveryCode.objects.filter(user_id=user.pk).delete()
         SecondFactorThrottle.objects.filter(user_id=user.pk).delete()
-    record(admin, "mfa_reset_by_admin", user)
+        record(admin, "mfa_reset_by_admin", user)

@@ -116,11 +116,12 @@ def is_current(request: HttpRequest, row: UserSession) -> bool:
 
 
 def revoke(admin: Any, row: UserSession) -> bool:
-    done = UserSession.objects.filter(pk=row.pk, revoked_at=None, ended_at=None).update(
-        revoked_at=timezone.now(), revoked_by=admin
-    )
-    if done:
-        record(admin, "session_revoked", row.user, session=row.pk)
+    with transaction.atomic():  # the revocation and its audit entry, together or not at all
+        done = UserSession.objects.filter(pk=row.pk, revoked_at=None, ended_at=None).update(
+            revoked_at=timezone.now(), revoked_by=admin
+        )
+        if done:
+            record(admin, "session_revoked", row.user, session=row.pk)
     return bool(done)
 
 
@@ -130,8 +131,9 @@ def revoke_all(admin: Any, user: Any) -> int:
             "pk", flat=True
         )
     )
-    done = UserSession.objects.filter(pk__in=ids).update(
-        revoked_at=timezone.now(), revoked_by=admin
-    )
-    record(admin, "sessions_revoked_all", user, sessions=done)
+    with transaction.atomic():
+        done: int = UserSession.objects.filter(pk__in=ids).update(
+            revoked_at=timezone.now(), revoked_by=admin
+        )
+        record(admin, "sessions_revoked_all", user, sessions=done)
     return done

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
@@ -383,8 +384,9 @@ def revoke_all_sessions(request: HttpRequest, pk: int) -> HttpResponse:
 @reauthenticated
 def reset_second_factors(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(User, pk=pk)
-    mfa.reset_second_factors(request.user, person)
-    sessions.revoke_all(request.user, person)
+    with transaction.atomic():  # both, or neither: no factors gone with sessions still live
+        mfa.reset_second_factors(request.user, person)
+        sessions.revoke_all(request.user, person)
     messages.success(
         request,
         _("The second factors of %(user)s were removed and their sessions revoked.")
