@@ -126,14 +126,9 @@ def revoke(admin: Any, row: UserSession) -> bool:
 
 
 def revoke_all(admin: Any, user: Any) -> int:
-    ids = list(
-        UserSession.objects.filter(user_id=user.pk, ended_at=None, revoked_at=None).values_list(
-            "pk", flat=True
-        )
-    )
     with transaction.atomic():
-        done: int = UserSession.objects.filter(pk__in=ids).update(
-            revoked_at=timezone.now(), revoked_by=admin
-        )
+        done: int = UserSession.objects.filter(
+            user_id=user.pk, ended_at=None, revoked_at=None
+        ).update(revoked_at=timezone.now(), revoked_by=admin)
         record(admin, "sessions_revoked_all", user, sessions=done)
     return done
