@@ -80,7 +80,7 @@ demo: $(STAMP) $(MO) bytecode
 	$(VENV)/bin/asylon serve --host 127.0.0.1 --port 8000
 
 # The whole suite on SQLite, then the database tests again on a throwaway PostgreSQL (one server,
-# a test database per xdist worker). The stages take about 8.5 and 7 minutes on a 2-core VM;
+# a test database per xdist worker). The stages take about 7 and 5 minutes on a 2-core VM;
 # `timeout` interrupts one that runs 40 (pytest then prints what it was running), so a stuck
 # suite fails with a report well inside CI's 90 minutes. The slowest tests and every failure
 # and error are listed at the end, where a CI log's tail shows them.
